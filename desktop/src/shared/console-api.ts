@@ -1,0 +1,152 @@
+/**
+ * The console API: the one surface the renderer talks to. The Electron preload exposes it over
+ * IPC, the browser host over a local WebSocket; the renderer cannot tell which it has.
+ * Every call's argument is validated on the core side with the schemas below (IPC is a
+ * boundary like any other).
+ */
+import { z } from 'zod';
+import type {
+  Alarm,
+  Command,
+  Conversation,
+  Message,
+  Notification,
+  PresenceStatus,
+  Screen,
+  TelemetrySummary,
+  User,
+} from '../../../protocol';
+import { CommandType, MAX_MESSAGE_LENGTH } from '../../../protocol';
+
+export type ConnectionStatus = 'signedOut' | 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface ConnectionInfo {
+  status: ConnectionStatus;
+  serverUrl: string | null;
+  /** When the cache last matched the server (ms epoch); what "showing data from 14:02" shows. */
+  lastSyncedAt: number | null;
+  /** Actions the operator took that wait in the outbox. */
+  pendingActions: number;
+  onlineCount: number;
+  transport: string | null;
+  lastError: string | null;
+}
+
+/** A message as the console shows it: sent ones, and the operator's own still in the outbox. */
+export type ThreadMessage = Message & { pending: boolean };
+
+export interface ConsoleSnapshot {
+  user: User | null;
+  connection: ConnectionInfo;
+  screens: Screen[];
+  alarms: Alarm[];
+  commands: Command[];
+  conversations: Conversation[];
+  notifications: Notification[];
+  presence: Record<string, PresenceStatus>;
+}
+
+export interface ScreenHistory {
+  states: { state: string; ts: number }[];
+  telemetry: (Pick<TelemetrySummary, 'ts' | 'temperatureC' | 'cpuPct' | 'memoryPct'> & {
+    brightness: number;
+  })[];
+}
+
+/** Pushed from the core to the renderer. Batches, never one event per screen. */
+export type ConsoleEvent =
+  | { type: 'snapshot'; snapshot: ConsoleSnapshot }
+  | { type: 'connection'; connection: ConnectionInfo }
+  | { type: 'screens'; screens: Screen[] }
+  | { type: 'alarms'; alarms: Alarm[] }
+  | { type: 'commands'; commands: Command[] }
+  | { type: 'conversations'; conversations: Conversation[] }
+  | { type: 'messages'; conversationId: string; messages: ThreadMessage[] }
+  | { type: 'notification'; notification: Notification; toast: boolean }
+  | { type: 'notifications'; notifications: Notification[] }
+  | { type: 'typing'; conversationId: string; userId: string; name: string; isTyping: boolean }
+  | { type: 'presence'; userId: string; status: PresenceStatus }
+  | { type: 'readReceipt'; conversationId: string; userId: string; seq: number };
+
+const id = z.string().min(1).max(64);
+
+/** Request schemas, one per method. */
+export const consoleRequests = {
+  getSnapshot: z.object({}).strict(),
+  signIn: z
+    .object({
+      serverUrl: z.string().url().max(500),
+      email: z.string().email().max(254),
+      password: z.string().min(1).max(1024),
+    })
+    .strict(),
+  signOut: z.object({}).strict(),
+  loadMessages: z
+    .object({ conversationId: id, beforeSeq: z.number().int().positive().optional() })
+    .strict(),
+  sendMessage: z
+    .object({ conversationId: id, body: z.string().min(1).max(MAX_MESSAGE_LENGTH) })
+    .strict(),
+  markRead: z.object({ conversationId: id, seq: z.number().int().nonnegative() }).strict(),
+  setTyping: z.object({ conversationId: id, isTyping: z.boolean() }).strict(),
+  setPresence: z.object({ status: z.enum(['online', 'away']) }).strict(),
+  ackAlarm: z.object({ alarmId: id }).strict(),
+  sendCommand: z
+    .object({
+      screenIds: z.array(id).min(1).max(1000),
+      type: CommandType,
+      params: z.record(z.string(), z.unknown()).default({}),
+    })
+    .strict(),
+  getScreenHistory: z.object({ screenId: id }).strict(),
+  markNotificationRead: z.object({ notificationId: id }).strict(),
+  ping: z.object({}).strict(),
+} as const;
+
+export interface ConsoleResponses {
+  getSnapshot: ConsoleSnapshot;
+  signIn: { user: User };
+  signOut: null;
+  loadMessages: { messages: ThreadMessage[]; hasMore: boolean };
+  /** Returns at once with the message as pending; it is sent now or when the server is back. */
+  sendMessage: ThreadMessage;
+  markRead: null;
+  setTyping: null;
+  setPresence: null;
+  ackAlarm: null;
+  /** The command ids queued (sent now when live, else from the outbox later). */
+  sendCommand: { commandIds: string[] };
+  getScreenHistory: ScreenHistory;
+  markNotificationRead: null;
+  /** Round-trip time to the server in ms, for diagnostics. */
+  ping: { rttMs: number };
+}
+
+export type ConsoleMethod = keyof typeof consoleRequests;
+export type ConsoleRequest<M extends ConsoleMethod> = z.input<(typeof consoleRequests)[M]>;
+
+/** What the renderer holds: one async function per method, plus the event subscription. */
+export type ConsoleApi = {
+  [M in ConsoleMethod]: (req: ConsoleRequest<M>) => Promise<ConsoleResponses[M]>;
+} & {
+  subscribe(listener: (event: ConsoleEvent) => void): () => void;
+};
+
+/** Errors cross IPC/WebSocket as this shape and are rethrown as ConsoleError in the renderer. */
+export interface ConsoleErrorShape {
+  code: string;
+  message: string;
+}
+export class ConsoleError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConsoleError';
+  }
+}
+
+/** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */
+export const IPC_INVOKE_CHANNEL = 'marquee:console:invoke';
+export const IPC_EVENT_CHANNEL = 'marquee:console:event';

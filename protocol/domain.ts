@@ -1,0 +1,165 @@
+/**
+ * Entities the server owns and hands to consoles (over Socket.IO and REST). The console cache
+ * stores exactly these shapes. `rev` is the entity's position in the server's change log: a
+ * console that has seen cursor C has every entity whose rev ≤ C.
+ */
+import { z } from 'zod';
+import { CommandType, Content, DisplayPower, ScreenState, FaultSeverity } from './mqtt';
+import { SCREEN_ID_PATTERN } from './topics';
+
+const ts = z.number().int().nonnegative();
+const rev = z.number().int().nonnegative();
+
+export const Role = z.enum(['admin', 'operator', 'advertiser']);
+export type Role = z.infer<typeof Role>;
+
+export const User = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+});
+export type User = z.infer<typeof User>;
+
+export const ScreenId = z.string().regex(SCREEN_ID_PATTERN, 'letters, digits, - and _ only (1-64)');
+
+/** What the console shows on a tile; a compact summary of the latest telemetry. */
+export const TelemetrySummary = z.object({
+  ts,
+  temperatureC: z.number().nullable(),
+  cpuPct: z.number(),
+  memoryPct: z.number(),
+  diskPct: z.number().nullable(),
+  uptimeS: z.number(),
+  display: z.object({ power: DisplayPower, brightness: z.number() }),
+  content: Content.nullable(),
+});
+export type TelemetrySummary = z.infer<typeof TelemetrySummary>;
+
+/** `unknown`: registered but never heard from. */
+export const ScreenStatus = z.enum([...ScreenState.options, 'unknown']);
+export type ScreenStatus = z.infer<typeof ScreenStatus>;
+
+export const Screen = z.object({
+  id: ScreenId,
+  name: z.string(),
+  address: z.string().nullable(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  tags: z.array(z.string()),
+  retired: z.boolean(),
+  state: ScreenStatus,
+  stateSince: ts.nullable(),
+  lastSeen: ts.nullable(),
+  agentVersion: z.string().nullable(),
+  capabilities: z.array(CommandType),
+  telemetry: TelemetrySummary.nullable(),
+  rev,
+});
+export type Screen = z.infer<typeof Screen>;
+
+export const AlarmKind = z.enum(['lost', 'offline', 'heartbeat', 'temperature', 'fault']);
+export type AlarmKind = z.infer<typeof AlarmKind>;
+export const AlarmStatus = z.enum(['active', 'acknowledged', 'cleared']);
+export type AlarmStatus = z.infer<typeof AlarmStatus>;
+
+export const Alarm = z.object({
+  id: z.string(),
+  screenId: z.string(),
+  kind: AlarmKind,
+  /** Distinguishes alarms of one kind on one screen (the fault code); '' otherwise. */
+  code: z.string(),
+  severity: FaultSeverity,
+  status: AlarmStatus,
+  message: z.string(),
+  flapping: z.boolean(),
+  count: z.number().int(),
+  raisedAt: ts,
+  updatedAt: ts,
+  acknowledgedBy: z.string().nullable(),
+  clearedAt: ts.nullable(),
+  rev,
+});
+export type Alarm = z.infer<typeof Alarm>;
+
+export const CommandStatus = z.enum([
+  'queued',
+  'sent',
+  'accepted',
+  'succeeded',
+  'failed',
+  'rejected',
+  'expired',
+]);
+export type CommandStatus = z.infer<typeof CommandStatus>;
+
+export const Command = z.object({
+  id: z.string(),
+  screenId: z.string(),
+  type: CommandType,
+  params: z.record(z.string(), z.unknown()),
+  status: CommandStatus,
+  detail: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: ts,
+  expiresAt: ts,
+  updatedAt: ts,
+  rev,
+});
+export type Command = z.infer<typeof Command>;
+
+export const Message = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  conversationId: z.string(),
+  senderId: z.string(),
+  senderName: z.string(),
+  body: z.string(),
+  /** Order within the conversation, assigned by the server: 1, 2, 3... */
+  seq: z.number().int().positive(),
+  createdAt: ts,
+  rev,
+});
+export type Message = z.infer<typeof Message>;
+
+export const Participant = z.object({
+  userId: z.string(),
+  name: z.string(),
+  role: Role,
+  lastReadSeq: z.number().int().nonnegative(),
+});
+export type Participant = z.infer<typeof Participant>;
+
+export const Conversation = z.object({
+  id: z.string(),
+  kind: z.enum(['direct', 'group']),
+  title: z.string(),
+  screenId: z.string().nullable(),
+  participants: z.array(Participant),
+  lastMessage: Message.nullable(),
+  /** Unread count for the user receiving this object. */
+  unread: z.number().int().nonnegative(),
+  rev,
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const NotificationKind = z.enum(['message', 'alarm', 'screenStatus', 'announcement']);
+export type NotificationKind = z.infer<typeof NotificationKind>;
+
+export const Notification = z.object({
+  id: z.string(),
+  kind: NotificationKind,
+  title: z.string(),
+  body: z.string(),
+  /** What the notification is about, for the console to navigate to. */
+  ref: z
+    .object({ type: z.enum(['conversation', 'screen', 'alarm']), id: z.string() })
+    .nullable(),
+  createdAt: ts,
+  readAt: ts.nullable(),
+  rev,
+});
+export type Notification = z.infer<typeof Notification>;
+
+export const PresenceStatus = z.enum(['online', 'away', 'offline']);
+export type PresenceStatus = z.infer<typeof PresenceStatus>;

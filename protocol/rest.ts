@@ -1,0 +1,55 @@
+/** REST request and response shapes. */
+import { z } from 'zod';
+import { Role, Screen, ScreenId, User } from './domain';
+
+export const LoginRequest = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(1024),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+export interface LoginResponse {
+  token: string;
+  user: User;
+  expiresAt: number;
+}
+
+const tag = z.string().trim().min(1).max(64);
+
+export const CreateScreenRequest = z
+  .object({
+    id: ScreenId.optional(),
+    name: z.string().trim().min(1).max(200),
+    address: z.string().max(500).optional(),
+    lat: z.number().min(-90).max(90).optional(),
+    lng: z.number().min(-180).max(180).optional(),
+    tags: z.array(tag).max(50).default([]),
+  })
+  .strict();
+export type CreateScreenRequest = z.input<typeof CreateScreenRequest>;
+
+export const UpdateScreenRequest = CreateScreenRequest.omit({ id: true }).partial().strict();
+export type UpdateScreenRequest = z.input<typeof UpdateScreenRequest>;
+
+export interface DeviceCredentials {
+  username: string;
+  password: string;
+}
+export interface CreateScreenResponse {
+  screen: Screen;
+  /** Shown once: the server keeps only a hash. */
+  credentials: DeviceCredentials;
+}
+
+export const CreateUserRequest = z
+  .object({
+    email: z.string().trim().toLowerCase().email().max(254),
+    name: z.string().trim().min(1).max(200),
+    role: Role,
+    password: z.string().min(12, 'at least 12 characters').max(1024),
+  })
+  .strict();
+export type CreateUserRequest = z.input<typeof CreateUserRequest>;
+
+export interface ApiError {
+  error: { code: string; message: string };
+}

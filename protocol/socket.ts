@@ -1,0 +1,122 @@
+/**
+ * Socket.IO contract (console ⇄ server). Each client-to-server event has a request schema
+ * (validated by the server) and a response type; the event maps below are derived from them,
+ * so the client, the server and the validators share one definition.
+ */
+import { z } from 'zod';
+import type { Ack } from './ack';
+import {
+  Alarm,
+  Command,
+  Conversation,
+  Message,
+  Notification,
+  PresenceStatus,
+  Screen,
+  User,
+} from './domain';
+import { CommandParams, CommandType } from './mqtt';
+
+const id = z.string().min(1).max(64);
+/** Client-generated ids make retries safe. */
+const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8-64 letters, digits, - or _');
+
+export const MAX_MESSAGE_LENGTH = 4000;
+
+export const RoomName = z
+  .string()
+  .regex(/^(conversation:[A-Za-z0-9_-]{1,64}|fleet)$/, 'conversation:{id} or fleet');
+
+export const requests = {
+  joinRoom: z.object({ room: RoomName }).strict(),
+  leaveRoom: z.object({ room: RoomName }).strict(),
+  typing: z.object({ conversationId: id, isTyping: z.boolean() }).strict(),
+  sendMessage: z
+    .object({
+      clientId,
+      conversationId: id,
+      body: z.string().min(1, 'empty message').max(MAX_MESSAGE_LENGTH, `longer than ${MAX_MESSAGE_LENGTH} characters`),
+    })
+    .strict(),
+  markRead: z.object({ conversationId: id, seq: z.number().int().nonnegative() }).strict(),
+  sync: z.object({ cursor: z.number().int().nonnegative() }).strict(),
+  sendCommand: z
+    .object({
+      commandId: clientId,
+      target: z.union([
+        z.object({ screenIds: z.array(id).min(1).max(1000) }).strict(),
+        z.object({ tag: z.string().min(1).max(64) }).strict(),
+      ]),
+      type: CommandType,
+      params: z.record(z.string(), z.unknown()).default({}),
+      ttlS: z.number().int().min(5).max(7 * 24 * 3600).default(3600),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+      const r = CommandParams[v.type].safeParse(v.params);
+      if (!r.success) {
+        ctx.addIssue({ code: 'custom', path: ['params'], message: r.error.issues[0]?.message ?? 'invalid' });
+      }
+    }),
+  ackAlarm: z.object({ alarmId: id }).strict(),
+  setPresence: z.object({ status: z.enum(['online', 'away']) }).strict(),
+} as const;
+export type Requests = { [K in keyof typeof requests]: z.input<(typeof requests)[K]> };
+export type ParsedRequests = { [K in keyof typeof requests]: z.output<(typeof requests)[K]> };
+
+/** Everything that changed since a cursor. `more` is true when the answer was cut at a page. */
+export interface SyncResult {
+  cursor: number;
+  more: boolean;
+  screens: Screen[];
+  alarms: Alarm[];
+  commands: Command[];
+  conversations: Conversation[];
+  messages: Message[];
+  notifications: Notification[];
+  presence: { userId: string; status: PresenceStatus }[];
+  onlineCount: number;
+}
+
+export interface Responses {
+  joinRoom: { room: string };
+  leaveRoom: { room: string };
+  typing: null;
+  sendMessage: Message;
+  markRead: { conversationId: string; seq: number };
+  sync: SyncResult;
+  /** One command per target screen; commands the screen cannot run are not created. */
+  sendCommand: { commands: Command[]; refused: { screenId: string; reason: string }[] };
+  ackAlarm: Alarm;
+  setPresence: { status: PresenceStatus };
+}
+
+export type ClientToServerEvents = {
+  [K in keyof Requests]: (payload: Requests[K], ack: (res: Ack<Responses[K]>) => void) => void;
+};
+
+export interface BillboardStatusUpdate {
+  /** The change-log position this batch brings the console to. */
+  cursor: number;
+  screens: Screen[];
+}
+
+export interface ServerToClientEvents {
+  billboardStatusUpdate: (batch: BillboardStatusUpdate) => void;
+  newMessage: (message: Message) => void;
+  messageRead: (read: { conversationId: string; userId: string; seq: number }) => void;
+  typing: (t: { conversationId: string; userId: string; name: string; isTyping: boolean }) => void;
+  userOnline: (p: { userId: string; status: PresenceStatus; onlineCount: number }) => void;
+  userOffline: (p: { userId: string; onlineCount: number }) => void;
+  notification: (n: Notification) => void;
+  alarm: (a: Alarm) => void;
+  commandResult: (c: Command) => void;
+  conversationUpdate: (c: Conversation) => void;
+}
+
+export interface SocketData {
+  user: User;
+  sessionId: string;
+}
+
+export type ClientEventName = keyof typeof requests;
