@@ -2,6 +2,11 @@
  * MQTT payload schemas (agent ⇄ broker ⇄ server). Types are inferred from the schemas so the
  * validator and the type cannot drift. Every payload carries `ts` (ms epoch); agent-published
  * ones carry `bootId` (random per agent start) and `seq` (increasing within a boot).
+ *
+ * Protocol versions: the embedded broker (Aedes) speaks MQTT 3.1.1 only; Mosquitto speaks 5.
+ * Agents ask for MQTT 5 and fall back to 3.1.1 when the broker refuses the protocol version
+ * (CONNACK "unacceptable protocol version"); on 3.1.1 there is no Will Delay or session expiry,
+ * so the Last Will fires as soon as the broker notices the connection is gone.
  */
 import { z } from 'zod';
 

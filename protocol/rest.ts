@@ -53,3 +53,15 @@ export type CreateUserRequest = z.input<typeof CreateUserRequest>;
 export interface ApiError {
   error: { code: string; message: string };
 }
+
+/** GET /api/screens/:id/history — state transitions and telemetry samples, oldest first. */
+export interface ScreenHistoryResponse {
+  states: { state: string; ts: number }[];
+  telemetry: {
+    ts: number;
+    temperatureC: number | null;
+    cpuPct: number;
+    memoryPct: number;
+    brightness: number;
+  }[];
+}

@@ -1,0 +1,78 @@
+import { useEffect, useRef } from 'react';
+import { useConsole } from './state/store';
+import { parseRoute, useHash, type Route } from './state/router';
+import { Header, OfflineBanner } from './components/Header';
+import { Nav } from './components/Nav';
+import { Toasts } from './components/Toasts';
+import { SignIn } from './views/SignIn';
+import { FleetView } from './views/Fleet';
+import { ScreenDetail } from './views/ScreenDetail';
+import { AlarmsView } from './views/Alarms';
+import { MessagesView } from './views/Messages';
+import { NotificationsView } from './views/Notifications';
+import { DiagnosticsView } from './views/Diagnostics';
+import { SettingsView } from './views/Settings';
+
+function View({ route }: { route: Route }) {
+  switch (route.view) {
+    case 'fleet':
+      return <FleetView />;
+    case 'screen':
+      return <ScreenDetail screenId={route.screenId} />;
+    case 'alarms':
+      return <AlarmsView />;
+    case 'messages':
+      return <MessagesView conversationId={route.conversationId} />;
+    case 'notifications':
+      return <NotificationsView />;
+    case 'diagnostics':
+      return <DiagnosticsView />;
+    case 'settings':
+      return <SettingsView />;
+  }
+}
+
+export function App() {
+  const ready = useConsole((s) => s.ready);
+  const signedIn = useConsole((s) => s.user !== null && s.connection.status !== 'signedOut');
+  const route = parseRoute(useHash());
+  const mainRef = useRef<HTMLElement>(null);
+  const routeKey = route.view === 'messages' ? 'messages' : JSON.stringify(route);
+
+  // Move focus to the new view on navigation, so keyboard users start at its top.
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    if (!mainRef.current?.contains(document.activeElement)) mainRef.current?.focus();
+  }, [routeKey]);
+
+  if (!ready) {
+    return (
+      <div className="splash" role="status">
+        <div className="brand-mark" aria-hidden="true" />
+        <p>Opening the console…</p>
+      </div>
+    );
+  }
+  if (!signedIn) return <SignIn />;
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), mainRef.current?.focus())}>
+        Skip to content
+      </a>
+      <Header />
+      <OfflineBanner />
+      <div className="app-body">
+        <Nav route={route} />
+        <main id="main" className="main" ref={mainRef} tabIndex={-1}>
+          <View route={route} />
+        </main>
+      </div>
+      <Toasts />
+    </div>
+  );
+}

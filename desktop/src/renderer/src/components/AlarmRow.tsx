@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import type { Alarm } from '../../../../protocol';
+import { consoleApi } from '../../console-api-client';
+import { useConsole } from '../state/store';
+import { href } from '../state/router';
+import { when } from '../format';
+import { Ago } from './common';
+
+const kindLabel: Record<Alarm['kind'], string> = {
+  lost: 'Connection lost',
+  offline: 'Offline',
+  heartbeat: 'Missed heartbeats',
+  temperature: 'Temperature',
+  fault: 'Fault',
+};
+
+export function AlarmRow({ alarm, showScreen = true }: { alarm: Alarm; showScreen?: boolean }) {
+  const screenName = useConsole((s) => s.screens.get(alarm.screenId)?.name);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const ack = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await consoleApi.ackAlarm({ alarmId: alarm.id });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li
+      className={`alarm-row sev-${alarm.severity} status-${alarm.status}`}
+      data-testid="alarm-row"
+      data-alarm-id={alarm.id}
+      data-status={alarm.status}
+      data-severity={alarm.severity}
+    >
+      <span className={`sev-badge sev-${alarm.severity}`}>{alarm.severity}</span>
+      <div className="alarm-main">
+        <div className="alarm-title">
+          <span className="alarm-kind">
+            {kindLabel[alarm.kind]}
+            {alarm.code && <span className="mono muted"> {alarm.code}</span>}
+          </span>
+          {showScreen && (
+            <a className="alarm-screen" href={href.screen(alarm.screenId)}>
+              {screenName ?? alarm.screenId}
+            </a>
+          )}
+          {alarm.flapping && <span className="chip warn">flapping</span>}
+          {alarm.count > 1 && <span className="chip">×{alarm.count}</span>}
+        </div>
+        {alarm.message && <div className="alarm-message">{alarm.message}</div>}
+        <div className="alarm-meta">
+          raised <Ago ts={alarm.raisedAt} />
+          {alarm.status === 'acknowledged' && alarm.acknowledgedBy && <> · acknowledged by {alarm.acknowledgedBy}</>}
+          {alarm.clearedAt !== null && <> · cleared {when(alarm.clearedAt)}</>}
+        </div>
+        {error && (
+          <div className="form-error" role="alert">
+            {error}
+          </div>
+        )}
+      </div>
+      <div className="alarm-actions">
+        {alarm.status === 'active' ? (
+          <button
+            type="button"
+            className="button small"
+            data-testid="alarm-ack"
+            onClick={() => void ack()}
+            disabled={busy}
+          >
+            {busy ? 'Acknowledging…' : 'Acknowledge'}
+          </button>
+        ) : (
+          <span className={`status-text status-${alarm.status}`}>{alarm.status}</span>
+        )}
+      </div>
+    </li>
+  );
+}

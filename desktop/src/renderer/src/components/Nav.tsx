@@ -1,0 +1,80 @@
+import { useMemo } from 'react';
+import { useConsole } from '../state/store';
+import { href, type Route } from '../state/router';
+import { Icon, type IconName } from './Icon';
+
+interface Item {
+  id: 'fleet' | 'alarms' | 'messages' | 'notifications' | 'diagnostics' | 'settings';
+  label: string;
+  icon: IconName;
+  href: string;
+  active: (r: Route) => boolean;
+}
+
+const items: Item[] = [
+  { id: 'fleet', label: 'Fleet', icon: 'grid', href: href.fleet(), active: (r) => r.view === 'fleet' || r.view === 'screen' },
+  { id: 'alarms', label: 'Alarms', icon: 'bell', href: href.alarms(), active: (r) => r.view === 'alarms' },
+  { id: 'messages', label: 'Messages', icon: 'chat', href: href.messages(), active: (r) => r.view === 'messages' },
+  { id: 'notifications', label: 'Notifications', icon: 'inbox', href: href.notifications(), active: (r) => r.view === 'notifications' },
+  { id: 'diagnostics', label: 'Diagnostics', icon: 'pulse', href: href.diagnostics(), active: (r) => r.view === 'diagnostics' },
+  { id: 'settings', label: 'Settings', icon: 'gear', href: href.settings(), active: (r) => r.view === 'settings' },
+];
+
+export function Nav({ route }: { route: Route }) {
+  const alarms = useConsole((s) => s.alarms);
+  const conversations = useConsole((s) => s.conversations);
+  const notifications = useConsole((s) => s.notifications);
+
+  const badges = useMemo(() => {
+    let active = 0;
+    let critical = false;
+    for (const a of alarms.values()) {
+      if (a.status !== 'active') continue;
+      active += 1;
+      if (a.severity === 'critical') critical = true;
+    }
+    let unread = 0;
+    for (const c of conversations.values()) unread += c.unread;
+    let unreadNotes = 0;
+    for (const n of notifications.values()) if (n.readAt === null) unreadNotes += 1;
+    return { active, critical, unread, unreadNotes };
+  }, [alarms, conversations, notifications]);
+
+  const badgeFor = (id: Item['id']) => {
+    if (id === 'alarms' && badges.active)
+      return { n: badges.active, tone: badges.critical ? 'critical' : 'warning', label: 'active alarms' };
+    if (id === 'messages' && badges.unread) return { n: badges.unread, tone: 'accent', label: 'unread messages' };
+    if (id === 'notifications' && badges.unreadNotes)
+      return { n: badges.unreadNotes, tone: 'accent', label: 'unread notifications' };
+    return null;
+  };
+
+  return (
+    <nav className="sidenav" aria-label="Main">
+      <ul>
+        {items.map((item) => {
+          const active = item.active(route);
+          const badge = badgeFor(item.id);
+          return (
+            <li key={item.id}>
+              <a
+                href={item.href}
+                data-testid={`nav-${item.id}`}
+                className={active ? 'nav-link active' : 'nav-link'}
+                aria-current={active ? 'page' : undefined}
+              >
+                <Icon name={item.icon} />
+                <span className="nav-label">{item.label}</span>
+                {badge && (
+                  <span className={`nav-badge tone-${badge.tone}`} aria-label={`${badge.n} ${badge.label}`}>
+                    {badge.n > 999 ? '999+' : badge.n}
+                  </span>
+                )}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

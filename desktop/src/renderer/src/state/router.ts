@@ -1,0 +1,67 @@
+/** Hash routing (works from file:// under Electron and from the browser host alike). */
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { view: 'fleet' }
+  | { view: 'screen'; screenId: string }
+  | { view: 'alarms' }
+  | { view: 'messages'; conversationId: string | null }
+  | { view: 'notifications' }
+  | { view: 'diagnostics' }
+  | { view: 'settings' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
+  switch (parts[0]) {
+    case 'screens':
+      return parts[1] ? { view: 'screen', screenId: parts[1] } : { view: 'fleet' };
+    case 'alarms':
+      return { view: 'alarms' };
+    case 'messages':
+      return { view: 'messages', conversationId: parts[1] || null };
+    case 'notifications':
+      return { view: 'notifications' };
+    case 'diagnostics':
+      return { view: 'diagnostics' };
+    case 'settings':
+      return { view: 'settings' };
+    default:
+      return { view: 'fleet' };
+  }
+}
+
+export const href = {
+  fleet: () => '#/fleet',
+  screen: (id: string) => `#/screens/${encodeURIComponent(id)}`,
+  alarms: () => '#/alarms',
+  messages: (id?: string | null) => (id ? `#/messages/${encodeURIComponent(id)}` : '#/messages'),
+  notifications: () => '#/notifications',
+  diagnostics: () => '#/diagnostics',
+  settings: () => '#/settings',
+};
+
+export function navigate(to: string): void {
+  if (location.hash !== to) location.hash = to;
+}
+
+const subscribe = (cb: () => void) => {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+};
+
+export function useHash(): string {
+  return useSyncExternalStore(
+    subscribe,
+    () => location.hash,
+    () => '',
+  );
+}

@@ -1,0 +1,218 @@
+/**
+ * The agent's configuration file: one JSON document validated here, before anything connects.
+ * Secrets may come from the environment instead of the file (MARQUEE_AGENT_PASSWORD, ...), so a
+ * config can be copied between screens and kept in version control without the password.
+ */
+import { readFileSync } from 'node:fs';
+import { platform } from 'node:os';
+import { z } from 'zod';
+import { CommandType, ScreenId, commandTypes } from '../../protocol';
+
+const positiveMs = z.number().int().positive();
+
+/** Where a probe reads one value from. `field` is a dot path into a JSON answer. */
+export const ProbeSpec = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('exec'),
+      /** Program to run with execFile: never a shell string, arguments are passed as-is. */
+      file: z.string().min(1),
+      args: z.array(z.string()).default([]),
+      timeoutMs: positiveMs.default(5000),
+      field: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('file'),
+      path: z.string().min(1),
+      field: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('http'),
+      url: z.url({ protocol: /^https?$/ }),
+      timeoutMs: positiveMs.default(3000),
+      field: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('static'),
+      value: z.union([z.string(), z.number(), z.null(), z.record(z.string(), z.unknown())]),
+    })
+    .strict(),
+]);
+export type ProbeSpec = z.infer<typeof ProbeSpec>;
+
+/** How a command is carried out when the player does not carry it out itself. */
+export const HandlerSpec = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('exec'),
+      file: z.string().min(1),
+      /** `{brightness}` and `{power}` are replaced by the command's parameter, as one argument. */
+      args: z.array(z.string()).default([]),
+      timeoutMs: positiveMs.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('http'),
+      url: z.url({ protocol: /^https?$/ }),
+      method: z.enum(['POST', 'PUT']).default('POST'),
+      timeoutMs: positiveMs.optional(),
+    })
+    .strict(),
+]);
+export type HandlerSpec = z.infer<typeof HandlerSpec>;
+
+const SimulatedPlayerConfig = z
+  .object({
+    type: z.literal('simulated'),
+    /** How long each creative of the simulated playlist stays on screen. */
+    slotMs: positiveMs.default(15_000),
+    /** Chance per minute of a simulated fault (signal loss, fan); 0 turns faults off. */
+    faultsPerHour: z.number().min(0).max(3600).default(0.5),
+    /** Chance per day of a spontaneous simulated reboot. */
+    rebootsPerDay: z.number().min(0).max(1440).default(0.2),
+    /** Simulate host metrics too (fleets: a thousand screens should not report one host). */
+    simulateSystem: z.boolean().default(false),
+    /** Commands the simulated player carries out itself. */
+    commands: z.array(CommandType).default([...commandTypes]),
+  })
+  .strict();
+
+const ExternalPlayerConfig = z.object({ type: z.literal('external') }).strict();
+
+export const PlayerConfig = z.discriminatedUnion('type', [
+  SimulatedPlayerConfig,
+  ExternalPlayerConfig,
+]);
+export type PlayerConfig = z.infer<typeof PlayerConfig>;
+export type SimulatedPlayerConfig = z.infer<typeof SimulatedPlayerConfig>;
+
+const BrokerConfig = z
+  .object({
+    url: z.url({ protocol: /^(mqtts?|wss?)$/, error: 'must be an mqtt://, mqtts://, ws:// or wss:// URL' }),
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    /** 5 is the contract; 'auto' falls back to 3.1.1 for brokers without MQTT 5 (Aedes). */
+    protocolVersion: z.union([z.literal(5), z.literal(4), z.literal('auto')]).default('auto'),
+    keepaliveS: z.number().int().min(5).max(3600).default(30),
+    /** How long the broker keeps the session (subscription + queued commands) while offline. */
+    sessionExpiryS: z.number().int().min(0).max(4_294_967_295).default(7 * 24 * 3600),
+    connectTimeoutMs: positiveMs.default(10_000),
+    reconnectMinMs: positiveMs.default(1_000),
+    reconnectMaxMs: positiveMs.default(60_000),
+    /** PEM file of the CA that signed the broker's certificate, for mqtts:// with a private CA. */
+    caFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((b) => b.reconnectMaxMs >= b.reconnectMinMs, {
+    message: 'must be >= reconnectMinMs',
+    path: ['reconnectMaxMs'],
+  });
+
+export const AgentConfig = z
+  .object({
+    screenId: ScreenId,
+    broker: BrokerConfig,
+    /** Holds the event queue and the record of commands already run. */
+    dataDir: z.string().min(1),
+    telemetryIntervalMs: z.number().int().min(100).default(10_000),
+    /** Will Delay Interval: a blip shorter than this does not flap the console to `lost`. */
+    willDelayS: z.number().int().min(0).max(86_400).default(5),
+    player: PlayerConfig.prefault({ type: 'simulated' }),
+    /** Probes override what the player reports; each is optional. */
+    probes: z
+      .object({
+        power: ProbeSpec.optional(),
+        brightness: ProbeSpec.optional(),
+        content: ProbeSpec.optional(),
+        temperatureC: ProbeSpec.optional(),
+        /** How often display/content probes are polled to notice a change between telemetry. */
+        pollMs: positiveMs.default(5_000),
+      })
+      .strict()
+      .prefault({}),
+    system: z
+      .object({
+        diskPath: z.string().min(1).default(platform() === 'win32' ? 'C:\\' : '/'),
+        /** Network interface to report; the first non-internal IPv4 one when absent. */
+        iface: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    commands: z.partialRecord(CommandType, HandlerSpec).default({}),
+    commandTimeoutMs: positiveMs.default(30_000),
+    queue: z
+      .object({
+        maxEvents: z.number().int().min(1).max(1_000_000).default(1_000),
+        /** fsync every append; off only for simulated fleets where losing events is harmless. */
+        fsync: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .strict()
+  .refine((c) => c.player.type !== 'external' || (c.probes.power && c.probes.brightness), {
+    message: 'an external player needs probes.power and probes.brightness (use kind "static")',
+    path: ['probes'],
+  });
+export type AgentConfig = z.infer<typeof AgentConfig>;
+export type AgentConfigInput = z.input<typeof AgentConfig>;
+
+/** A config problem, worded as the single line the agent prints before exiting. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Environment variables that override secrets in the file. */
+export const SECRET_ENV = {
+  MARQUEE_AGENT_USERNAME: 'username',
+  MARQUEE_AGENT_PASSWORD: 'password',
+} as const;
+
+function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const doc = raw as Record<string, unknown>;
+  const broker =
+    typeof doc.broker === 'object' && doc.broker !== null
+      ? { ...(doc.broker as Record<string, unknown>) }
+      : doc.broker;
+  if (typeof broker !== 'object' || broker === null) return raw;
+  for (const [name, field] of Object.entries(SECRET_ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') (broker as Record<string, unknown>)[field] = value;
+  }
+  return { ...doc, broker };
+}
+
+/** Validates an already-parsed document; throws ConfigError naming the first bad field. */
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): AgentConfig {
+  const result = AgentConfig.safeParse(applyEnvOverrides(raw, env));
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+  throw new ConfigError(`${field}: ${issue.message}`);
+}
+
+/** Reads, parses and validates a config file. */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(raw, env);
+}

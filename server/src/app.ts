@@ -1,0 +1,187 @@
+/**
+ * Composes one server node: database, broker (embedded or external), HTTP + Socket.IO, and
+ * the features. `startServer` is what `npm run server`, `npm start` and the tests call.
+ */
+import http from 'node:http';
+import type net from 'node:net';
+import express, { Router } from 'express';
+import { ServerConfig, resolveDatabaseUrl, type ServerConfigInput } from './config';
+import type { Feature, ServerContext } from './context';
+import { openDatabase } from './db/connect';
+import { migrateToLatest } from './db/migrations';
+import { ensureFirstAdmin } from './auth/users';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
+import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
+import { createFleetFeature, watchesWholeFleet } from './fleet/fleet-feature';
+import { verifyDeviceCredentials } from './fleet/screens-repo';
+import { authRoutes } from './http/auth-routes';
+import { errorHandler, requireUser } from './http/middleware';
+import { createLogger, type Logger } from './log';
+import { Metrics } from './metrics';
+import { createSocketServer } from './realtime/io';
+import { registerRoomEvents, type RoomPolicy } from './realtime/rooms';
+import { SocketRouter } from './realtime/socket-router';
+import { runSync } from './realtime/sync';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  mqttUrl: string;
+  embeddedBroker: EmbeddedBroker | null;
+  ctx: ServerContext;
+  fleet: Awaited<ReturnType<typeof createFleetFeature>>;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+const inUse = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+
+export async function startServer(input: ServerConfigInput = {}, logger?: Logger): Promise<RunningServer> {
+  const config = ServerConfig.parse(input);
+  const log = logger ?? createLogger(config.logLevel);
+  const metrics = new Metrics();
+  const db = openDatabase(resolveDatabaseUrl(config));
+  const cleanups: (() => Promise<void>)[] = [() => db.close()];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    await migrateToLatest(db.knex);
+    const admin = await ensureFirstAdmin(db.knex, config.adminEmail, config.adminPassword);
+    if (admin) log.info({ email: admin.email }, 'first admin created');
+
+    let embeddedBroker: EmbeddedBroker | null = null;
+    let mqttUrl = config.mqttUrl;
+    let mqttAuth: { username?: string; password?: string } = {};
+    if (!mqttUrl) {
+      try {
+        embeddedBroker = await startEmbeddedBroker({
+          port: config.mqttPort,
+          verifyDevice: (u, p) => verifyDeviceCredentials(db.knex, u, p),
+          log,
+        });
+      } catch (err) {
+        if (inUse(err)) {
+          throw new PortInUseError(
+            `MQTT port ${config.mqttPort} is taken (a Mosquitto already running?): use it with MQTT_URL=mqtt://127.0.0.1:${config.mqttPort}, or move the embedded broker with MQTT_PORT=<free port>`,
+          );
+        }
+        throw err;
+      }
+      const broker = embeddedBroker;
+      cleanups.push(() => broker.close());
+      mqttUrl = embeddedBroker.url;
+      mqttAuth = embeddedBroker.serviceCredentials;
+    }
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('trust proxy', 'loopback');
+    const httpServer = http.createServer(app);
+    httpServer.on('connection', (socket) => socket.setNoDelay(true));
+    const sockets = await createSocketServer(httpServer, db.knex, log, config.redisUrl);
+    const io = sockets.io;
+    const ctx: ServerContext = { config, knex: db.knex, isPostgres: db.isPostgres, io, log, metrics };
+
+    const fleet = await createFleetFeature(ctx);
+    const features: Feature[] = [fleet];
+
+    // Socket events: rooms and sync are shared; each feature adds its own.
+    const router = new SocketRouter(log, metrics);
+    const roomPolicies: Record<string, RoomPolicy> = {
+      fleet: (user) => Promise.resolve(watchesWholeFleet(user)),
+    };
+    registerRoomEvents(router, roomPolicies);
+    const syncSources = features.flatMap((f) => (f.sync ? [f.sync] : []));
+    router.on('sync', ({ user }, { cursor }) => runSync(db.knex, syncSources, user, cursor));
+    for (const f of features) f.registerSocketEvents?.(router);
+
+    io.on('connection', (socket) => {
+      void socket.join(`user:${socket.data.user.id}`);
+      router.attach(socket);
+      for (const f of features) {
+        Promise.resolve(f.onConnect?.(socket)).catch((err: unknown) => log.error({ err, feature: f.name }, 'onConnect failed'));
+      }
+      socket.on('disconnect', () => {
+        for (const f of features) {
+          Promise.resolve(f.onDisconnect?.(socket)).catch((err: unknown) =>
+            log.error({ err, feature: f.name }, 'onDisconnect failed'),
+          );
+        }
+      });
+    });
+
+    // REST
+    app.use(express.json({ limit: '64kb' }));
+    app.get('/healthz', (_req, res) => {
+      db.knex
+        .raw('select 1')
+        .then(() => true, () => false)
+        .then((dbOk) => {
+          const brokerOk = link?.connected() ?? false;
+          res.status(dbOk && brokerOk ? 200 : 503).json({ ok: dbOk && brokerOk, database: dbOk, broker: brokerOk });
+        }, () => res.status(503).end());
+    });
+    app.get('/metrics', (_req, res) => {
+      res.type('text/plain; version=0.0.4').send(metrics.render());
+    });
+    const api = Router();
+    api.use(authRoutes(db.knex, config.sessionTtlHours * 3600_000));
+    api.use(requireUser(db.knex));
+    for (const f of features) f.registerRoutes?.(api);
+    app.use('/api', api);
+    app.use('/api', (_req, res) => {
+      res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });
+    });
+    app.use(errorHandler(log));
+
+    metrics.gauge('marquee_consoles_connected', 'Socket.IO connections on this node', () => io.engine.clientsCount);
+    if (embeddedBroker) {
+      const b = embeddedBroker;
+      metrics.gauge('marquee_agents_connected', 'Devices connected to the embedded broker', () => b.connectedDevices());
+    }
+
+    let link: MqttLink | null = null;
+    link = await connectMqttLink({
+      url: mqttUrl,
+      clientId: `marquee-server-${process.env.MARQUEE_NODE_ID ?? 'main'}`,
+      ...mqttAuth,
+      log,
+      onMessage: (topic, payload) => fleet.ingest.handle(topic, payload),
+    });
+    const mqttLink = link;
+    cleanups.push(() => mqttLink.close());
+
+    for (const f of features) await f.start?.();
+    cleanups.push(async () => {
+      for (const f of features) await f.stop?.();
+    });
+
+    let port: number;
+    try {
+      port = await listen(httpServer, config.port, config.host);
+    } catch (err) {
+      if (inUse(err)) throw new PortInUseError(`HTTP port ${config.port} is taken: choose another with PORT=<free port>`);
+      throw err;
+    }
+    cleanups.push(() => sockets.close());
+    const url = `http://127.0.0.1:${port}`;
+    log.info({ url, mqttUrl, database: db.isPostgres ? 'postgres' : 'sqlite' }, 'marquee server listening');
+    return { url, port, mqttUrl, embeddedBroker, ctx, fleet, log, close: cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

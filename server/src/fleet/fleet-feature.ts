@@ -1,0 +1,82 @@
+/**
+ * The fleet side of the server: the live state, the MQTT ingest, the status writer that
+ * stamps, stores and broadcasts screen changes, the registry routes and the screens' share
+ * of `sync`.
+ */
+import type { Screen, User } from '../../../protocol';
+import type { Feature, ServerContext } from '../context';
+import { FleetState } from './fleet-state';
+import { fleetRoutes } from './fleet-routes';
+import { Ingest, type IngestHandlers } from './ingest';
+import { loadAllScreens, screensInWindow } from './screens-repo';
+import { StatusWriter } from './status-writer';
+
+export const FLEET_ROOM = 'fleet';
+
+/** Operators and admins watch the whole fleet; advertisers only what is theirs. */
+export const watchesWholeFleet = (user: Pick<User, 'role'>): boolean =>
+  user.role === 'admin' || user.role === 'operator';
+
+export interface FleetFeature extends Feature {
+  state: FleetState;
+  ingest: Ingest;
+  writer: StatusWriter;
+}
+
+export async function createFleetFeature(
+  ctx: ServerContext,
+  opts: {
+    handlers?: IngestHandlers;
+    /** Screens an advertiser may see (those their conversations are about). */
+    advertiserScreens?: (userId: string) => Promise<Set<string>>;
+  } = {},
+): Promise<FleetFeature> {
+  const state = new FleetState();
+  state.load(await loadAllScreens(ctx.knex));
+  const ingest = new Ingest(state, ctx.metrics, ctx.log, opts.handlers);
+  const writer = new StatusWriter({
+    knex: ctx.knex,
+    isPostgres: ctx.isPostgres,
+    fleet: state,
+    tickMs: ctx.config.statusTickMs,
+    log: ctx.log,
+    metrics: ctx.metrics,
+    broadcast: (cursor, screens) => {
+      const oldest = Math.min(...screens.map((s) => s.telemetry?.ts ?? s.stateSince ?? Date.now()));
+      ctx.metrics.fanoutLagMs.observe(Math.max(0, Date.now() - oldest));
+      ctx.io.to(FLEET_ROOM).emit('billboardStatusUpdate', { cursor, screens });
+    },
+  });
+  const advertiserScreens = opts.advertiserScreens ?? (() => Promise.resolve(new Set<string>()));
+  const canSee = async (userId: string, role: string, screenId: string) =>
+    watchesWholeFleet({ role: role as User['role'] }) || (await advertiserScreens(userId)).has(screenId);
+
+  ctx.metrics.gauge('marquee_screens_registered', 'Screens known to this node', () => state.size);
+  ctx.metrics.gauge('marquee_screens_online', 'Screens whose agent is online', () => state.countByState().online);
+  ctx.metrics.gauge('marquee_status_pending', 'Screens changed and not yet written', () => state.pendingCount);
+
+  return {
+    name: 'fleet',
+    state,
+    ingest,
+    writer,
+    registerRoutes(router) {
+      router.use(fleetRoutes(ctx.knex, state, canSee));
+    },
+    async sync(user, from, to) {
+      const screens: Screen[] = await screensInWindow(ctx.knex, from, to);
+      if (watchesWholeFleet(user)) return { screens };
+      const mine = await advertiserScreens(user.id);
+      return { screens: screens.filter((s) => mine.has(s.id)) };
+    },
+    onConnect(socket) {
+      if (watchesWholeFleet(socket.data.user)) void socket.join(FLEET_ROOM);
+    },
+    start() {
+      writer.start();
+    },
+    async stop() {
+      await writer.stop();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/** REST for the screen registry: list, read, create, edit, retire, credentials, history. */
+import { Router } from 'express';
+import type { Knex } from 'knex';
+import { CreateScreenRequest, ScreenId, UpdateScreenRequest, type Screen } from '../../../protocol';
+import { AppError } from '../errors';
+import { parseBody, requireRole, route, userOf } from '../http/middleware';
+import type { FleetState } from './fleet-state';
+import { createScreen, rotateCredentials, screenHistory } from './screens-repo';
+
+const HISTORY_DEFAULT_MS = 24 * 3600_000;
+
+export function fleetRoutes(
+  knex: Knex,
+  fleet: FleetState,
+  canSee: (userId: string, role: string, screenId: string) => Promise<boolean>,
+): Router {
+  const router = Router();
+  const screenOr404 = async (id: string, userId: string, role: string): Promise<Screen> => {
+    const screen = ScreenId.safeParse(id).success ? fleet.get(id) : undefined;
+    if (!screen || !(await canSee(userId, role, id))) throw new AppError('not_found', `no screen "${id}"`);
+    return screen;
+  };
+
+  router.get(
+    '/screens',
+    route(async (_req, res) => {
+      const user = userOf(res);
+      const all = fleet.all();
+      const visible = [];
+      for (const s of all) if (await canSee(user.id, user.role, s.id)) visible.push(s);
+      res.json({ screens: visible });
+    }),
+  );
+
+  router.get(
+    '/screens/:id',
+    route(async (req, res) => {
+      const user = userOf(res);
+      res.json({ screen: await screenOr404(String(req.params.id), user.id, user.role) });
+    }),
+  );
+
+  router.get(
+    '/screens/:id/history',
+    route(async (req, res) => {
+      const user = userOf(res);
+      const screen = await screenOr404(String(req.params.id), user.id, user.role);
+      const since = Number(req.query.since ?? Date.now() - HISTORY_DEFAULT_MS);
+      if (!Number.isFinite(since)) throw new AppError('bad_request', 'since must be a ms timestamp');
+      res.json(await screenHistory(knex, screen.id, since));
+    }),
+  );
+
+  router.post(
+    '/screens',
+    requireRole('admin'),
+    route(async (req, res) => {
+      const body = parseBody(CreateScreenRequest, req.body);
+      const created = await createScreen(knex, body);
+      fleet.putRegistry(created.screen);
+      res.status(201).json(created);
+    }),
+  );
+
+  router.patch(
+    '/screens/:id',
+    requireRole('admin'),
+    route(async (req, res) => {
+      const user = userOf(res);
+      const screen = await screenOr404(String(req.params.id), user.id, user.role);
+      const patch = parseBody(UpdateScreenRequest, req.body);
+      const next: Screen = {
+        ...screen,
+        ...patch,
+        address: patch.address ?? screen.address,
+        lat: patch.lat ?? screen.lat,
+        lng: patch.lng ?? screen.lng,
+        tags: patch.tags ?? screen.tags,
+      };
+      fleet.putRegistry(next);
+      res.json({ screen: fleet.get(screen.id) });
+    }),
+  );
+
+  /** Retire: the screen stays for the record, its device can no longer connect. */
+  router.delete(
+    '/screens/:id',
+    requireRole('admin'),
+    route(async (req, res) => {
+      const user = userOf(res);
+      const screen = await screenOr404(String(req.params.id), user.id, user.role);
+      fleet.putRegistry({ ...screen, retired: true });
+      res.json({ screen: fleet.get(screen.id) });
+    }),
+  );
+
+  router.post(
+    '/screens/:id/credentials',
+    requireRole('admin'),
+    route(async (req, res) => {
+      const user = userOf(res);
+      const screen = await screenOr404(String(req.params.id), user.id, user.role);
+      res.json({ credentials: await rotateCredentials(knex, screen.id) });
+    }),
+  );
+
+  return router;
+}

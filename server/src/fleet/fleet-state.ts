@@ -1,0 +1,183 @@
+/**
+ * The fleet's live state in memory: the latest Screen per id plus what the ordering rules need
+ * (the current boot and the last telemetry seq). MQTT input is applied here; what changed is
+ * collected until the status writer takes it (coalesced per screen: ten telemetry messages of
+ * one screen in a tick make one row write and one entry in one broadcast).
+ */
+import type { Screen, StatePayload, TelemetryPayload, TelemetrySummary } from '../../../protocol';
+
+export interface StateHistoryEntry {
+  screen_id: string;
+  state: string;
+  boot_id: string | null;
+  ts: number;
+}
+export interface TelemetryHistoryEntry {
+  screen_id: string;
+  ts: number;
+  temperature_c: number | null;
+  cpu_pct: number;
+  memory_pct: number;
+  brightness: number;
+  power: string;
+}
+
+interface Runtime {
+  screen: Screen;
+  bootId: string | null;
+  telemetrySeq: number;
+}
+
+export type ApplyResult = 'applied' | 'stale' | 'duplicate' | 'unknown_screen' | 'retired';
+
+export interface DirtyBatch {
+  screens: { screen: Screen; bootId: string | null }[];
+  stateHistory: StateHistoryEntry[];
+  telemetryHistory: TelemetryHistoryEntry[];
+}
+
+export class FleetState {
+  private readonly runtimes = new Map<string, Runtime>();
+  private dirty = new Set<string>();
+  private stateHistory: StateHistoryEntry[] = [];
+  private telemetryHistory: TelemetryHistoryEntry[] = [];
+
+  load(screens: { screen: Screen; bootId: string | null }[]): void {
+    for (const { screen, bootId } of screens) {
+      this.runtimes.set(screen.id, { screen, bootId, telemetrySeq: -1 });
+    }
+  }
+
+  get(id: string): Screen | undefined {
+    return this.runtimes.get(id)?.screen;
+  }
+
+  all(): Screen[] {
+    return [...this.runtimes.values()].map((r) => r.screen);
+  }
+
+  get size(): number {
+    return this.runtimes.size;
+  }
+
+  get pendingCount(): number {
+    return this.dirty.size;
+  }
+
+  /** Registry changes (create, edit, retire) go through the same write-and-broadcast path. */
+  putRegistry(screen: Screen): void {
+    const runtime = this.runtimes.get(screen.id);
+    if (runtime) runtime.screen = { ...runtime.screen, ...registryFields(screen) };
+    else this.runtimes.set(screen.id, { screen, bootId: null, telemetrySeq: -1 });
+    this.dirty.add(screen.id);
+  }
+
+  applyState(screenId: string, p: StatePayload): ApplyResult {
+    const runtime = this.runtimes.get(screenId);
+    if (!runtime) return 'unknown_screen';
+    if (runtime.screen.retired) return 'retired';
+    const newBoot = runtime.bootId !== p.bootId;
+    // A Last Will from an earlier boot arrives late (or retained) after the agent restarted:
+    // the screen is not lost, its old process is.
+    if (newBoot && p.state === 'lost' && runtime.bootId !== null) return 'stale';
+    const prev = runtime.screen;
+    if (!newBoot && prev.state === p.state && prev.agentVersion === p.agentVersion) {
+      return 'duplicate';
+    }
+    if (newBoot) {
+      runtime.bootId = p.bootId;
+      runtime.telemetrySeq = -1;
+    }
+    const changed = prev.state !== p.state;
+    runtime.screen = {
+      ...prev,
+      state: p.state,
+      stateSince: changed || prev.stateSince === null ? p.ts : prev.stateSince,
+      lastSeen: Math.max(prev.lastSeen ?? 0, p.ts),
+      agentVersion: p.agentVersion,
+      capabilities: p.capabilities,
+    };
+    if (changed || newBoot) {
+      this.stateHistory.push({ screen_id: screenId, state: p.state, boot_id: p.bootId, ts: p.ts });
+    }
+    this.dirty.add(screenId);
+    return 'applied';
+  }
+
+  applyTelemetry(screenId: string, p: TelemetryPayload): ApplyResult {
+    const runtime = this.runtimes.get(screenId);
+    if (!runtime) return 'unknown_screen';
+    if (runtime.screen.retired) return 'retired';
+    if (runtime.bootId !== p.bootId) {
+      // Telemetry of another boot while the current boot is online is a leftover of the old
+      // process; otherwise it is the first sign of a new boot (its `state` may follow).
+      if (runtime.screen.state === 'online') return 'stale';
+      runtime.bootId = p.bootId;
+      runtime.telemetrySeq = -1;
+    }
+    if (p.seq <= runtime.telemetrySeq) return 'duplicate';
+    runtime.telemetrySeq = p.seq;
+    const telemetry: TelemetrySummary = {
+      ts: p.ts,
+      temperatureC: p.temperatureC,
+      cpuPct: p.cpu.usagePct,
+      memoryPct: p.memory.usedPct,
+      diskPct: p.disk?.usedPct ?? null,
+      uptimeS: p.uptimeS,
+      display: p.display,
+      content: p.content,
+    };
+    runtime.screen = {
+      ...runtime.screen,
+      lastSeen: Math.max(runtime.screen.lastSeen ?? 0, p.ts),
+      telemetry,
+    };
+    this.telemetryHistory.push({
+      screen_id: screenId,
+      ts: p.ts,
+      temperature_c: p.temperatureC,
+      cpu_pct: p.cpu.usagePct,
+      memory_pct: p.memory.usedPct,
+      brightness: p.display.brightness,
+      power: p.display.power,
+    });
+    this.dirty.add(screenId);
+    return 'applied';
+  }
+
+  /** Marks a screen for the next write again (after a failed write). */
+  markDirty(id: string): void {
+    if (this.runtimes.has(id)) this.dirty.add(id);
+  }
+
+  countByState(): Record<Screen['state'], number> {
+    const counts = { online: 0, offline: 0, lost: 0, unknown: 0 };
+    for (const r of this.runtimes.values()) if (!r.screen.retired) counts[r.screen.state] += 1;
+    return counts;
+  }
+
+  /** Hands over everything changed since the last call. */
+  takeDirty(): DirtyBatch {
+    const screens = [...this.dirty].map((id) => {
+      const r = this.runtimes.get(id)!;
+      return { screen: r.screen, bootId: r.bootId };
+    });
+    const batch = { screens, stateHistory: this.stateHistory, telemetryHistory: this.telemetryHistory };
+    this.dirty = new Set();
+    this.stateHistory = [];
+    this.telemetryHistory = [];
+    return batch;
+  }
+
+  /** After the write: the revs the database assigned. */
+  setRev(id: string, rev: number): Screen | undefined {
+    const runtime = this.runtimes.get(id);
+    if (!runtime) return undefined;
+    runtime.screen = { ...runtime.screen, rev };
+    return runtime.screen;
+  }
+}
+
+function registryFields(s: Screen): Partial<Screen> {
+  return { name: s.name, address: s.address, lat: s.lat, lng: s.lng, tags: s.tags, retired: s.retired };
+}
