@@ -152,9 +152,7 @@ export const Notification = z.object({
   title: z.string(),
   body: z.string(),
   /** What the notification is about, for the console to navigate to. */
-  ref: z
-    .object({ type: z.enum(['conversation', 'screen', 'alarm']), id: z.string() })
-    .nullable(),
+  ref: z.object({ type: z.enum(['conversation', 'screen', 'alarm']), id: z.string() }).nullable(),
   createdAt: ts,
   readAt: ts.nullable(),
   rev,

@@ -127,7 +127,13 @@ export const CommandPayload = z.discriminatedUnion('type', [
 ]);
 export type CommandPayload = z.infer<typeof CommandPayload>;
 
-export const CommandResultStatus = z.enum(['accepted', 'succeeded', 'failed', 'rejected', 'expired']);
+export const CommandResultStatus = z.enum([
+  'accepted',
+  'succeeded',
+  'failed',
+  'rejected',
+  'expired',
+]);
 export type CommandResultStatus = z.infer<typeof CommandResultStatus>;
 
 export const CommandResultPayload = z.object({

@@ -35,7 +35,10 @@ export const requests = {
     .object({
       clientId,
       conversationId: id,
-      body: z.string().min(1, 'empty message').max(MAX_MESSAGE_LENGTH, `longer than ${MAX_MESSAGE_LENGTH} characters`),
+      body: z
+        .string()
+        .min(1, 'empty message')
+        .max(MAX_MESSAGE_LENGTH, `longer than ${MAX_MESSAGE_LENGTH} characters`),
     })
     .strict(),
   markRead: z.object({ conversationId: id, seq: z.number().int().nonnegative() }).strict(),
@@ -49,13 +52,22 @@ export const requests = {
       ]),
       type: CommandType,
       params: z.record(z.string(), z.unknown()).default({}),
-      ttlS: z.number().int().min(5).max(7 * 24 * 3600).default(3600),
+      ttlS: z
+        .number()
+        .int()
+        .min(5)
+        .max(7 * 24 * 3600)
+        .default(3600),
     })
     .strict()
     .superRefine((v, ctx) => {
       const r = CommandParams[v.type].safeParse(v.params);
       if (!r.success) {
-        ctx.addIssue({ code: 'custom', path: ['params'], message: r.error.issues[0]?.message ?? 'invalid' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['params'],
+          message: r.error.issues[0]?.message ?? 'invalid',
+        });
       }
     }),
   ackAlarm: z.object({ alarmId: id }).strict(),

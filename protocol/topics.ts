@@ -38,7 +38,10 @@ export function parseTopic(topic: string): ParsedTopic | null {
   const screenId = parts[3]!;
   if (!SCREEN_ID_PATTERN.test(screenId)) return null;
   const rest = parts.slice(4);
-  if (rest.length === 1 && (rest[0] === 'state' || rest[0] === 'telemetry' || rest[0] === 'events')) {
+  if (
+    rest.length === 1 &&
+    (rest[0] === 'state' || rest[0] === 'telemetry' || rest[0] === 'events')
+  ) {
     return { kind: rest[0], screenId };
   }
   if (rest[0] === 'cmd' && rest[1] !== undefined && COMMAND_ID_PATTERN.test(rest[1])) {

@@ -95,14 +95,22 @@ export type SimulatedPlayerConfig = z.infer<typeof SimulatedPlayerConfig>;
 
 const BrokerConfig = z
   .object({
-    url: z.url({ protocol: /^(mqtts?|wss?)$/, error: 'must be an mqtt://, mqtts://, ws:// or wss:// URL' }),
+    url: z.url({
+      protocol: /^(mqtts?|wss?)$/,
+      error: 'must be an mqtt://, mqtts://, ws:// or wss:// URL',
+    }),
     username: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
     /** 5 is the contract; 'auto' falls back to 3.1.1 for brokers without MQTT 5 (Aedes). */
     protocolVersion: z.union([z.literal(5), z.literal(4), z.literal('auto')]).default('auto'),
     keepaliveS: z.number().int().min(5).max(3600).default(30),
     /** How long the broker keeps the session (subscription + queued commands) while offline. */
-    sessionExpiryS: z.number().int().min(0).max(4_294_967_295).default(7 * 24 * 3600),
+    sessionExpiryS: z
+      .number()
+      .int()
+      .min(0)
+      .max(4_294_967_295)
+      .default(7 * 24 * 3600),
     connectTimeoutMs: positiveMs.default(10_000),
     reconnectMinMs: positiveMs.default(1_000),
     reconnectMaxMs: positiveMs.default(60_000),
@@ -139,7 +147,10 @@ export const AgentConfig = z
       .prefault({}),
     system: z
       .object({
-        diskPath: z.string().min(1).default(platform() === 'win32' ? 'C:\\' : '/'),
+        diskPath: z
+          .string()
+          .min(1)
+          .default(platform() === 'win32' ? 'C:\\' : '/'),
         /** Network interface to report; the first non-internal IPv4 one when absent. */
         iface: z.string().min(1).optional(),
       })
@@ -196,8 +207,12 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): AgentCon
   const result = AgentConfig.safeParse(applyEnvOverrides(raw, env));
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-  throw new ConfigError(`${field}: ${issue.message}`);
+  // An unknown key is named itself (a typo like "telemetryIntervalMS" is the usual cause).
+  const path =
+    issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+  const field = path.length > 0 ? path.map(String).join('.') : '(root)';
+  const message = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
+  throw new ConfigError(`${field}: ${message}`);
 }
 
 /** Reads, parses and validates a config file. */

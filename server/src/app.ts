@@ -48,14 +48,18 @@ function listen(server: http.Server, port: number, host: string): Promise<number
 
 const inUse = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
 
-export async function startServer(input: ServerConfigInput = {}, logger?: Logger): Promise<RunningServer> {
+export async function startServer(
+  input: ServerConfigInput = {},
+  logger?: Logger,
+): Promise<RunningServer> {
   const config = ServerConfig.parse(input);
   const log = logger ?? createLogger(config.logLevel);
   const metrics = new Metrics();
   const db = openDatabase(resolveDatabaseUrl(config));
   const cleanups: (() => Promise<void>)[] = [() => db.close()];
   const cleanup = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    for (const fn of cleanups.reverse())
+      await fn().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
   };
   try {
     await migrateToLatest(db.knex);
@@ -93,7 +97,14 @@ export async function startServer(input: ServerConfigInput = {}, logger?: Logger
     httpServer.on('connection', (socket) => socket.setNoDelay(true));
     const sockets = await createSocketServer(httpServer, db.knex, log, config.redisUrl);
     const io = sockets.io;
-    const ctx: ServerContext = { config, knex: db.knex, isPostgres: db.isPostgres, io, log, metrics };
+    const ctx: ServerContext = {
+      config,
+      knex: db.knex,
+      isPostgres: db.isPostgres,
+      io,
+      log,
+      metrics,
+    };
 
     const fleet = await createFleetFeature(ctx);
     const features: Feature[] = [fleet];
@@ -112,7 +123,9 @@ export async function startServer(input: ServerConfigInput = {}, logger?: Logger
       void socket.join(`user:${socket.data.user.id}`);
       router.attach(socket);
       for (const f of features) {
-        Promise.resolve(f.onConnect?.(socket)).catch((err: unknown) => log.error({ err, feature: f.name }, 'onConnect failed'));
+        Promise.resolve(f.onConnect?.(socket)).catch((err: unknown) =>
+          log.error({ err, feature: f.name }, 'onConnect failed'),
+        );
       }
       socket.on('disconnect', () => {
         for (const f of features) {
@@ -128,11 +141,19 @@ export async function startServer(input: ServerConfigInput = {}, logger?: Logger
     app.get('/healthz', (_req, res) => {
       db.knex
         .raw('select 1')
-        .then(() => true, () => false)
-        .then((dbOk) => {
-          const brokerOk = link?.connected() ?? false;
-          res.status(dbOk && brokerOk ? 200 : 503).json({ ok: dbOk && brokerOk, database: dbOk, broker: brokerOk });
-        }, () => res.status(503).end());
+        .then(
+          () => true,
+          () => false,
+        )
+        .then(
+          (dbOk) => {
+            const brokerOk = link?.connected() ?? false;
+            res
+              .status(dbOk && brokerOk ? 200 : 503)
+              .json({ ok: dbOk && brokerOk, database: dbOk, broker: brokerOk });
+          },
+          () => res.status(503).end(),
+        );
     });
     app.get('/metrics', (_req, res) => {
       res.type('text/plain; version=0.0.4').send(metrics.render());
@@ -147,10 +168,16 @@ export async function startServer(input: ServerConfigInput = {}, logger?: Logger
     });
     app.use(errorHandler(log));
 
-    metrics.gauge('marquee_consoles_connected', 'Socket.IO connections on this node', () => io.engine.clientsCount);
+    metrics.gauge(
+      'marquee_consoles_connected',
+      'Socket.IO connections on this node',
+      () => io.engine.clientsCount,
+    );
     if (embeddedBroker) {
       const b = embeddedBroker;
-      metrics.gauge('marquee_agents_connected', 'Devices connected to the embedded broker', () => b.connectedDevices());
+      metrics.gauge('marquee_agents_connected', 'Devices connected to the embedded broker', () =>
+        b.connectedDevices(),
+      );
     }
 
     let link: MqttLink | null = null;
@@ -173,12 +200,18 @@ export async function startServer(input: ServerConfigInput = {}, logger?: Logger
     try {
       port = await listen(httpServer, config.port, config.host);
     } catch (err) {
-      if (inUse(err)) throw new PortInUseError(`HTTP port ${config.port} is taken: choose another with PORT=<free port>`);
+      if (inUse(err))
+        throw new PortInUseError(
+          `HTTP port ${config.port} is taken: choose another with PORT=<free port>`,
+        );
       throw err;
     }
     cleanups.push(() => sockets.close());
     const url = `http://127.0.0.1:${port}`;
-    log.info({ url, mqttUrl, database: db.isPostgres ? 'postgres' : 'sqlite' }, 'marquee server listening');
+    log.info(
+      { url, mqttUrl, database: db.isPostgres ? 'postgres' : 'sqlite' },
+      'marquee server listening',
+    );
     return { url, port, mqttUrl, embeddedBroker, ctx, fleet, log, close: cleanup };
   } catch (err) {
     await cleanup();

@@ -20,7 +20,10 @@ export const ServerConfig = z.object({
   adminPassword: z.string().min(8).optional(),
   /** How often coalesced screen changes are written and fanned out. */
   statusTickMs: z.coerce.number().int().min(5).max(5000).default(50),
-  sessionTtlHours: z.coerce.number().positive().default(24 * 7),
+  sessionTtlHours: z.coerce
+    .number()
+    .positive()
+    .default(24 * 7),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;

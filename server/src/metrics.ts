@@ -55,14 +55,33 @@ class Summary {
 }
 
 export class Metrics {
-  readonly ingested = new Counter('marquee_mqtt_messages_ingested_total', 'MQTT messages applied, by topic kind', 'kind');
-  readonly rejected = new Counter('marquee_mqtt_messages_rejected_total', 'MQTT messages rejected, by reason', 'reason');
-  readonly dropped = new Counter('marquee_mqtt_messages_dropped_total', 'Valid MQTT messages dropped as stale or duplicate, by reason', 'reason');
-  readonly socketRejected = new Counter('marquee_socket_events_rejected_total', 'Socket.IO events refused, by error code', 'code');
+  readonly ingested = new Counter(
+    'marquee_mqtt_messages_ingested_total',
+    'MQTT messages applied, by topic kind',
+    'kind',
+  );
+  readonly rejected = new Counter(
+    'marquee_mqtt_messages_rejected_total',
+    'MQTT messages rejected, by reason',
+    'reason',
+  );
+  readonly dropped = new Counter(
+    'marquee_mqtt_messages_dropped_total',
+    'Valid MQTT messages dropped as stale or duplicate, by reason',
+    'reason',
+  );
+  readonly socketRejected = new Counter(
+    'marquee_socket_events_rejected_total',
+    'Socket.IO events refused, by error code',
+    'code',
+  );
   readonly dbErrors = new Counter('marquee_db_write_errors_total', 'Failed database batch writes');
   readonly dbBatchSize = new Summary('marquee_db_batch_rows', 'Screens written per database batch');
   readonly dbBatchMs = new Summary('marquee_db_batch_ms', 'Database batch write time in ms');
-  readonly fanoutLagMs = new Summary('marquee_fanout_lag_ms', 'Agent timestamp to broadcast, ms, per broadcast batch (oldest entry)');
+  readonly fanoutLagMs = new Summary(
+    'marquee_fanout_lag_ms',
+    'Agent timestamp to broadcast, ms, per broadcast batch (oldest entry)',
+  );
   private readonly gauges: { name: string; help: string; read: () => number }[] = [];
 
   gauge(name: string, help: string, read: () => number): void {

@@ -18,7 +18,9 @@ let warned = false;
 export function noteSkippedPostgres(): void {
   if (!process.env.MARQUEE_TEST_PG_URL && !warned) {
     warned = true;
-    console.warn('[marquee tests] PostgreSQL runs skipped: set MARQUEE_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/postgres to include them');
+    console.warn(
+      '[marquee tests] PostgreSQL runs skipped: set MARQUEE_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/postgres to include them',
+    );
   }
 }
 
@@ -43,7 +45,9 @@ export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`MARQUEE_TEST_PG_URL is set but PostgreSQL is unreachable (${adminUrl}): ${(err as Error).message}`);
+    throw new Error(
+      `MARQUEE_TEST_PG_URL is set but PostgreSQL is unreachable (${adminUrl}): ${(err as Error).message}`,
+    );
   }
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();

@@ -12,7 +12,11 @@ export interface FakeDevice {
   end(): Promise<void>;
 }
 
-export function telemetry(bootId: string, seq: number, extra: Partial<TelemetryPayload> = {}): TelemetryPayload {
+export function telemetry(
+  bootId: string,
+  seq: number,
+  extra: Partial<TelemetryPayload> = {},
+): TelemetryPayload {
   return {
     ts: Date.now(),
     bootId,
@@ -23,7 +27,12 @@ export function telemetry(bootId: string, seq: number, extra: Partial<TelemetryP
     temperatureC: 48.5,
     uptimeS: 1200,
     display: { power: 'on', brightness: 80 },
-    content: { creativeId: 'cr-1', campaignId: 'cmp-1', title: 'Summer Sale', since: Date.now() - 5000 },
+    content: {
+      creativeId: 'cr-1',
+      campaignId: 'cmp-1',
+      title: 'Summer Sale',
+      since: Date.now() - 5000,
+    },
     network: { iface: 'eth0', ip: '10.0.0.2' },
     ...extra,
   };
@@ -37,7 +46,10 @@ export async function connectDevice(
 ): Promise<FakeDevice> {
   const bootId = opts.bootId ?? `boot-${Math.random().toString(36).slice(2, 10)}`;
   let seq = 0;
-  const statePayload = (state: StatePayload['state'], extra: Partial<StatePayload> = {}): StatePayload => ({
+  const statePayload = (
+    state: StatePayload['state'],
+    extra: Partial<StatePayload> = {},
+  ): StatePayload => ({
     ts: Date.now(),
     bootId,
     seq: seq++,
@@ -55,17 +67,30 @@ export async function connectDevice(
     will:
       opts.will === false
         ? undefined
-        : { topic: topics.state(screenId), payload: Buffer.from(JSON.stringify(statePayload('lost'))), qos: 1, retain: true },
+        : {
+            topic: topics.state(screenId),
+            payload: Buffer.from(JSON.stringify(statePayload('lost'))),
+            qos: 1,
+            retain: true,
+          },
   });
   return {
     client,
     bootId,
     seq: () => seq,
     publishState: async (state, extra) => {
-      await client.publishAsync(topics.state(screenId), JSON.stringify(statePayload(state, extra)), { qos: 1, retain: true });
+      await client.publishAsync(
+        topics.state(screenId),
+        JSON.stringify(statePayload(state, extra)),
+        { qos: 1, retain: true },
+      );
     },
     publishTelemetry: async (extra) => {
-      await client.publishAsync(topics.telemetry(screenId), JSON.stringify(telemetry(bootId, seq++, extra)), { qos: 0 });
+      await client.publishAsync(
+        topics.telemetry(screenId),
+        JSON.stringify(telemetry(bootId, seq++, extra)),
+        { qos: 0 },
+      );
     },
     publishRaw: async (topic, payload, qos = 1) => {
       await client.publishAsync(topic, payload, { qos });

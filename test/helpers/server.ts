@@ -13,7 +13,10 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(kind: DbKind = 'sqlite', extra: ServerConfigInput = {}): Promise<TestServer> {
+export async function startTestServer(
+  kind: DbKind = 'sqlite',
+  extra: ServerConfigInput = {},
+): Promise<TestServer> {
   const db = await createTestDatabase(kind);
   const server = await startServer({
     port: 0,
@@ -59,14 +62,22 @@ export async function api<T = unknown>(
 
 export async function login(server: { url: string }, creds = ADMIN): Promise<LoginResponse> {
   const res = await api<LoginResponse>(server, 'POST', '/api/auth/login', creds);
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
 export type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export async function connectSocket(server: { url: string }, token: string): Promise<ConsoleSocket> {
-  const socket: ConsoleSocket = ioClient(server.url, { auth: { token }, transports: ['websocket'], reconnection: false });
+export async function connectSocket(
+  server: { url: string },
+  token: string,
+): Promise<ConsoleSocket> {
+  const socket: ConsoleSocket = ioClient(server.url, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -75,19 +86,28 @@ export async function connectSocket(server: { url: string }, token: string): Pro
 }
 
 /** Emits a client event and resolves with its acknowledgement. */
-export function emitAck<T = unknown>(socket: ConsoleSocket, event: string, payload: unknown): Promise<T> {
+export function emitAck<T = unknown>(
+  socket: ConsoleSocket,
+  event: string,
+  payload: unknown,
+): Promise<T> {
   return new Promise((resolve) => {
     (socket.emit as (e: string, p: unknown, cb: (r: T) => void) => void)(event, payload, resolve);
   });
 }
 
 /** Polls until `check` returns a truthy value or the time runs out. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
     if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

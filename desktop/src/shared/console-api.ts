@@ -17,6 +17,7 @@ import type {
   User,
 } from '../../../protocol';
 import { CommandType, MAX_MESSAGE_LENGTH } from '../../../protocol';
+import type { CONSOLE_METHODS } from './ipc-contract';
 
 export type ConnectionStatus = 'signedOut' | 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -132,21 +133,15 @@ export type ConsoleApi = {
   subscribe(listener: (event: ConsoleEvent) => void): () => void;
 };
 
-/** Errors cross IPC/WebSocket as this shape and are rethrown as ConsoleError in the renderer. */
-export interface ConsoleErrorShape {
-  code: string;
-  message: string;
-}
-export class ConsoleError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConsoleError';
-  }
-}
+export {
+  ConsoleError,
+  CONSOLE_METHODS,
+  IPC_EVENT_CHANNEL,
+  IPC_INVOKE_CHANNEL,
+} from './ipc-contract';
+export type { ConsoleErrorShape } from './ipc-contract';
 
-/** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */
-export const IPC_INVOKE_CHANNEL = 'marquee:console:invoke';
-export const IPC_EVENT_CHANNEL = 'marquee:console:event';
+// The dependency-free method list (for the sandboxed preload) must name exactly these methods.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _methodListMatches: Same<(typeof CONSOLE_METHODS)[number], ConsoleMethod> = true;
+void _methodListMatches;

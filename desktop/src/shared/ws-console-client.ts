@@ -2,14 +2,8 @@
  * The console API over a WebSocket (browser host). Requests carry an id and are answered once;
  * events are pushed. Calls made while the socket is (re)connecting wait for it.
  */
-import {
-  ConsoleError,
-  type ConsoleApi,
-  type ConsoleErrorShape,
-  type ConsoleEvent,
-  type ConsoleMethod,
-  consoleRequests,
-} from './console-api';
+import type { ConsoleApi, ConsoleEvent, ConsoleMethod } from './console-api';
+import { CONSOLE_METHODS, ConsoleError, type ConsoleErrorShape } from './ipc-contract';
 
 export type HostFrame =
   | { id: number; ok: true; data: unknown }
@@ -48,7 +42,8 @@ export function connectWebSocketConsoleApi(url: string): ConsoleApi {
     });
     socket.addEventListener('close', () => {
       // The host went away (restarted): fail what was in flight, then reconnect.
-      for (const p of pending.values()) p.reject(new ConsoleError('unavailable', 'console host closed'));
+      for (const p of pending.values())
+        p.reject(new ConsoleError('unavailable', 'console host closed'));
       pending.clear();
       setTimeout(open, RECONNECT_DELAY_MS);
     });
@@ -71,7 +66,7 @@ export function connectWebSocketConsoleApi(url: string): ConsoleApi {
       return () => listeners.delete(listener);
     },
   } as Record<string, unknown>;
-  for (const method of Object.keys(consoleRequests) as ConsoleMethod[]) {
+  for (const method of CONSOLE_METHODS) {
     api[method] = (params: unknown) => call(method, params ?? {});
   }
   return api as unknown as ConsoleApi;

@@ -4,5 +4,7 @@ import type { AgentConfig } from '../config';
 import type { Player } from '../player/player';
 
 export function capabilitiesOf(config: AgentConfig, player: Player): CommandType[] {
-  return commandTypes.filter((t) => config.commands[t] !== undefined || player.commands.includes(t));
+  return commandTypes.filter(
+    (t) => config.commands[t] !== undefined || player.commands.includes(t),
+  );
 }

@@ -94,7 +94,10 @@ export class CommandRunner {
     const result = CommandPayload.safeParse(json);
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      return { ok: false, reason: `malformed: ${issue.path.join('.') || 'payload'}: ${issue.message}` };
+      return {
+        ok: false,
+        reason: `malformed: ${issue.path.join('.') || 'payload'}: ${issue.message}`,
+      };
     }
     if (result.data.expiresAt <= this.now()) {
       return {

@@ -9,8 +9,7 @@ export function createExternalPlayer(): Player {
     commands: [],
     start: () => {},
     read: () => Promise.resolve({}),
-    execute: (command) =>
-      Promise.reject(new Error(`no handler configured for ${command.type}`)),
+    execute: (command) => Promise.reject(new Error(`no handler configured for ${command.type}`)),
     stop: () => {},
   };
 }

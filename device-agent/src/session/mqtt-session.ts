@@ -109,14 +109,6 @@ export function startSession(
     const first = !everConnected;
     everConnected = true;
     const info: ConnectInfo = { sessionPresent: connack.sessionPresent, protocolVersion, first };
-    // Without a session on the broker there is no subscription either: make it again. On the
-    // first connect of this process it is made anyway, in case the config changed.
-    if (first || !connack.sessionPresent) {
-      client.subscribe(topics.commandWildcard(screenId), { qos: 1 }, (err) => {
-        if (err) log.error('subscribe failed', { error: errorText(err) });
-        else if (!first) log.info('resubscribed (broker had no session)');
-      });
-    }
     client.publish(
       topics.state(screenId),
       statePayload('online', stamper, capabilities),
@@ -125,9 +117,28 @@ export function startSession(
         if (err) log.warn('online not acknowledged', { error: errorText(err) });
       },
     );
-    log.info('connected', { ...info, broker: broker.url });
-    if (first) resolveFirst();
-    handlers.onConnect(info);
+    // "connected" is logged once commands can arrive, i.e. after the SUBACK when subscribing.
+    const ready = () => {
+      log.info('connected', { ...info, broker: broker.url });
+      if (first) resolveFirst();
+      handlers.onConnect(info);
+    };
+    // Without a session on the broker there is no subscription either: make it again. On the
+    // first connect of this process it is made anyway, in case the config changed.
+    if (!first && connack.sessionPresent) {
+      ready();
+      return;
+    }
+    client.subscribe(topics.commandWildcard(screenId), { qos: 1 }, (err, granted) => {
+      const refused = granted?.some((g) => g.qos >= 128);
+      if (err || refused) {
+        // The link is up but commands cannot arrive (an ACL, most likely); say so loudly.
+        log.error('subscribe to commands failed', { error: err ? errorText(err) : 'refused' });
+      } else if (!first) {
+        log.info('resubscribed (broker had no session)');
+      }
+      ready();
+    });
   });
 
   client.on('error', (err) => {

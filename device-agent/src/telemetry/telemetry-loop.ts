@@ -57,6 +57,8 @@ export class TelemetryLoop {
 
   /** On (re)connect the server gets fresh state at once. */
   now(): void {
+    if (this.soonTimer) clearTimeout(this.soonTimer);
+    this.soonTimer = null;
     this.tick('change');
   }
 

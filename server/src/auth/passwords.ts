@@ -9,7 +9,13 @@ const r = 8;
 const p = 1;
 const KEY_LENGTH = 32;
 
-function derive(password: string, salt: Buffer, n: number, rr: number, pp: number): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  n: number,
+  rr: number,
+  pp: number,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password, salt, KEY_LENGTH, { N: n, r: rr, p: pp, maxmem: 256 * n * rr }, (err, key) =>
       err ? reject(err) : resolve(key),
@@ -27,6 +33,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, rr, pp, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !rr || !pp || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const key = await derive(password, Buffer.from(salt, 'base64'), Number(n), Number(rr), Number(pp));
+  const key = await derive(
+    password,
+    Buffer.from(salt, 'base64'),
+    Number(n),
+    Number(rr),
+    Number(pp),
+  );
   return key.length === expected.length && timingSafeEqual(key, expected);
 }

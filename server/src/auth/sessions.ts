@@ -31,7 +31,9 @@ export async function createSession(
 
 export async function verifySession(knex: Knex, token: unknown): Promise<Session | null> {
   if (typeof token !== 'string' || token.length < 20 || token.length > 200) return null;
-  const row = await knex('sessions').where({ token_hash: sha256(token) }).first();
+  const row = await knex('sessions')
+    .where({ token_hash: sha256(token) })
+    .first();
   if (!row || row.revoked_at || Number(row.expires_at) < Date.now()) return null;
   const user = await findUserById(knex, row.user_id);
   return user ? { id: row.id, user, expiresAt: Number(row.expires_at) } : null;

@@ -68,11 +68,12 @@ export async function startEmbeddedBroker(opts: {
       if ('service' in identity) return callback(null);
       const parsed = parseTopic(packet.topic);
       const allowed =
-        parsed !== null &&
-        parsed.screenId === identity.screenId &&
-        parsed.kind !== 'command';
+        parsed !== null && parsed.screenId === identity.screenId && parsed.kind !== 'command';
       if (!allowed) {
-        opts.log.warn({ screenId: identity.screenId, topic: packet.topic }, 'device publish refused');
+        opts.log.warn(
+          { screenId: identity.screenId, topic: packet.topic },
+          'device publish refused',
+        );
         return callback(new Error(`publish to ${packet.topic} not allowed`));
       }
       callback(null);
@@ -87,7 +88,11 @@ export async function startEmbeddedBroker(opts: {
     },
   });
   broker.on('clientReady', (client) => {
-    if ((client as unknown as ClientWithIdentity).marquee && !('service' in ((client as unknown as ClientWithIdentity).marquee ?? {}))) devices += 1;
+    if (
+      (client as unknown as ClientWithIdentity).marquee &&
+      !('service' in ((client as unknown as ClientWithIdentity).marquee ?? {}))
+    )
+      devices += 1;
   });
   broker.on('clientDisconnect', (client) => {
     const id = (client as unknown as ClientWithIdentity).marquee;

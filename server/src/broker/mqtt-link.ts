@@ -51,7 +51,10 @@ export async function connectMqttLink(opts: {
     client,
     connected: () => client.connected,
     publish: async (topic, payload, o) => {
-      await client.publishAsync(topic, JSON.stringify(payload), { qos: o.qos, retain: o.retain ?? false });
+      await client.publishAsync(topic, JSON.stringify(payload), {
+        qos: o.qos,
+        retain: o.retain ?? false,
+      });
     },
     close: async () => {
       await client.endAsync();

@@ -49,11 +49,20 @@ export async function createFleetFeature(
   });
   const advertiserScreens = opts.advertiserScreens ?? (() => Promise.resolve(new Set<string>()));
   const canSee = async (userId: string, role: string, screenId: string) =>
-    watchesWholeFleet({ role: role as User['role'] }) || (await advertiserScreens(userId)).has(screenId);
+    watchesWholeFleet({ role: role as User['role'] }) ||
+    (await advertiserScreens(userId)).has(screenId);
 
   ctx.metrics.gauge('marquee_screens_registered', 'Screens known to this node', () => state.size);
-  ctx.metrics.gauge('marquee_screens_online', 'Screens whose agent is online', () => state.countByState().online);
-  ctx.metrics.gauge('marquee_status_pending', 'Screens changed and not yet written', () => state.pendingCount);
+  ctx.metrics.gauge(
+    'marquee_screens_online',
+    'Screens whose agent is online',
+    () => state.countByState().online,
+  );
+  ctx.metrics.gauge(
+    'marquee_status_pending',
+    'Screens changed and not yet written',
+    () => state.pendingCount,
+  );
 
   return {
     name: 'fleet',

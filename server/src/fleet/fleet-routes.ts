@@ -17,7 +17,8 @@ export function fleetRoutes(
   const router = Router();
   const screenOr404 = async (id: string, userId: string, role: string): Promise<Screen> => {
     const screen = ScreenId.safeParse(id).success ? fleet.get(id) : undefined;
-    if (!screen || !(await canSee(userId, role, id))) throw new AppError('not_found', `no screen "${id}"`);
+    if (!screen || !(await canSee(userId, role, id)))
+      throw new AppError('not_found', `no screen "${id}"`);
     return screen;
   };
 
@@ -46,7 +47,8 @@ export function fleetRoutes(
       const user = userOf(res);
       const screen = await screenOr404(String(req.params.id), user.id, user.role);
       const since = Number(req.query.since ?? Date.now() - HISTORY_DEFAULT_MS);
-      if (!Number.isFinite(since)) throw new AppError('bad_request', 'since must be a ms timestamp');
+      if (!Number.isFinite(since))
+        throw new AppError('bad_request', 'since must be a ms timestamp');
       res.json(await screenHistory(knex, screen.id, since));
     }),
   );

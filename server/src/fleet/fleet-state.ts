@@ -162,7 +162,11 @@ export class FleetState {
       const r = this.runtimes.get(id)!;
       return { screen: r.screen, bootId: r.bootId };
     });
-    const batch = { screens, stateHistory: this.stateHistory, telemetryHistory: this.telemetryHistory };
+    const batch = {
+      screens,
+      stateHistory: this.stateHistory,
+      telemetryHistory: this.telemetryHistory,
+    };
     this.dirty = new Set();
     this.stateHistory = [];
     this.telemetryHistory = [];
@@ -179,5 +183,12 @@ export class FleetState {
 }
 
 function registryFields(s: Screen): Partial<Screen> {
-  return { name: s.name, address: s.address, lat: s.lat, lng: s.lng, tags: s.tags, retired: s.retired };
+  return {
+    name: s.name,
+    address: s.address,
+    lat: s.lat,
+    lng: s.lng,
+    tags: s.tags,
+    retired: s.retired,
+  };
 }

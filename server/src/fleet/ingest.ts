@@ -59,9 +59,14 @@ export class Ingest {
   /** Returns what happened, for tests and metrics; never throws. */
   handle(topic: string, payload: Buffer): ApplyResult | RejectReason | 'ignored' {
     const parsed = parseTopic(topic);
-    if (!parsed || parsed.kind === 'command') return this.reject('bad_topic', topic, 'unexpected topic');
+    if (!parsed || parsed.kind === 'command')
+      return this.reject('bad_topic', topic, 'unexpected topic');
     if (payload.length > MAX_PAYLOAD_BYTES) {
-      return this.reject('too_large', topic, `payload of ${payload.length} bytes over ${MAX_PAYLOAD_BYTES}`);
+      return this.reject(
+        'too_large',
+        topic,
+        `payload of ${payload.length} bytes over ${MAX_PAYLOAD_BYTES}`,
+      );
     }
     // An empty retained message is how a retained topic is cleared: nothing to apply.
     if (payload.length === 0) return 'ignored';
@@ -88,7 +93,11 @@ export class Ingest {
         else this.handlers.onEvent?.(screenId, result.data as EventPayload);
         break;
       case 'commandResult':
-        this.handlers.onCommandResult?.(screenId, parsed.commandId, result.data as CommandResultPayload);
+        this.handlers.onCommandResult?.(
+          screenId,
+          parsed.commandId,
+          result.data as CommandResultPayload,
+        );
         break;
     }
     if (outcome === 'applied') {

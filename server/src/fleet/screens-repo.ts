@@ -1,12 +1,19 @@
 /** Screen registry in the database: create, edit, retire, credentials, reads, history. */
 import type { Knex } from 'knex';
-import type { CreateScreenRequest, DeviceCredentials, Screen, ScreenHistoryResponse } from '../../../protocol';
+import type {
+  CreateScreenRequest,
+  DeviceCredentials,
+  Screen,
+  ScreenHistoryResponse,
+} from '../../../protocol';
 import { reserveRevisions } from '../db/revisions';
 import { newId, newSecret, sha256 } from '../auth/tokens';
 import { AppError } from '../errors';
 import { rowToScreen, type ScreenRow } from './screen-rows';
 
-export async function loadAllScreens(knex: Knex): Promise<{ screen: Screen; bootId: string | null }[]> {
+export async function loadAllScreens(
+  knex: Knex,
+): Promise<{ screen: Screen; bootId: string | null }[]> {
   const rows = await knex<ScreenRow>('screens').select('*');
   return rows.map((row) => ({ screen: rowToScreen(row), bootId: row.boot_id }));
 }
@@ -23,7 +30,11 @@ export async function createScreen(
   knex: Knex,
   input: CreateScreenRequest & { tags: string[] },
 ): Promise<{ screen: Screen; credentials: DeviceCredentials }> {
-  const id = input.id ?? `scr-${newId().slice(0, 10).replace(/[^A-Za-z0-9]/g, 'x')}`;
+  const id =
+    input.id ??
+    `scr-${newId()
+      .slice(0, 10)
+      .replace(/[^A-Za-z0-9]/g, 'x')}`;
   const password = newSecret();
   return knex.transaction(async (trx) => {
     const exists = await trx('screens').where({ id }).first('id');
@@ -48,7 +59,11 @@ export async function createScreen(
       rev,
     };
     await trx('screens').insert({ ...row, created_at: now });
-    await trx('device_credentials').insert({ screen_id: id, secret_hash: sha256(password), created_at: now });
+    await trx('device_credentials').insert({
+      screen_id: id,
+      secret_hash: sha256(password),
+      created_at: now,
+    });
     return { screen: rowToScreen(row), credentials: { username: id, password } };
   });
 }
@@ -63,7 +78,11 @@ export async function rotateCredentials(knex: Knex, screenId: string): Promise<D
   return { username: screenId, password };
 }
 
-export async function verifyDeviceCredentials(knex: Knex, screenId: string, password: string): Promise<boolean> {
+export async function verifyDeviceCredentials(
+  knex: Knex,
+  screenId: string,
+  password: string,
+): Promise<boolean> {
   const row = await knex('device_credentials')
     .join('screens', 'screens.id', 'device_credentials.screen_id')
     .where({ screen_id: screenId, 'screens.retired': false })

@@ -63,7 +63,11 @@ export class StatusWriter {
       written = await knex.transaction(async (trx) => {
         const first = await reserveRevisions(trx, batch.screens.length);
         const out = batch.screens.map(({ screen }, i) => ({ ...screen, rev: first + i }));
-        await this.updateScreens(trx, out, batch.screens.map((s) => s.bootId));
+        await this.updateScreens(
+          trx,
+          out,
+          batch.screens.map((s) => s.bootId),
+        );
         for (let i = 0; i < batch.stateHistory.length; i += INSERT_CHUNK) {
           await trx('screen_state_history').insert(batch.stateHistory.slice(i, i + INSERT_CHUNK));
         }
@@ -86,7 +90,11 @@ export class StatusWriter {
     this.deps.broadcast(written[written.length - 1]!.rev, written);
   }
 
-  private async updateScreens(trx: Knex.Transaction, screens: Screen[], bootIds: (string | null)[]) {
+  private async updateScreens(
+    trx: Knex.Transaction,
+    screens: Screen[],
+    bootIds: (string | null)[],
+  ) {
     if (this.deps.isPostgres) {
       // One statement for the whole batch: UPDATE ... FROM (VALUES ...).
       for (let i = 0; i < screens.length; i += INSERT_CHUNK) {
@@ -110,7 +118,9 @@ export class StatusWriter {
     // SQLite: one prepared UPDATE per row inside the transaction is the fast path.
     for (let i = 0; i < screens.length; i++) {
       const s = screens[i]!;
-      await trx('screens').where({ id: s.id }).update(screenToRow(s, bootIds[i] ?? null));
+      await trx('screens')
+        .where({ id: s.id })
+        .update(screenToRow(s, bootIds[i] ?? null));
     }
   }
 }

@@ -28,14 +28,21 @@ export function authRoutes(knex: Knex, sessionTtlMs: number): Router {
       const waitMs = limiter.hit(key);
       if (waitMs > 0) {
         res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
-        throw new AppError('rate_limited', `too many sign-in attempts; try again in ${Math.ceil(waitMs / 60000)} min`);
+        throw new AppError(
+          'rate_limited',
+          `too many sign-in attempts; try again in ${Math.ceil(waitMs / 60000)} min`,
+        );
       }
       const row = await findUserByEmail(knex, body.email);
       const valid = await verifyPassword(body.password, row?.password_hash ?? DUMMY_HASH);
       if (!row || !valid) throw new AppError('unauthorized', 'wrong email or password');
       limiter.reset(key);
       const session = await createSession(knex, row.id, sessionTtlMs);
-      const response: LoginResponse = { token: session.token, user: toUser(row), expiresAt: session.expiresAt };
+      const response: LoginResponse = {
+        token: session.token,
+        user: toUser(row),
+        expiresAt: session.expiresAt,
+      };
       res.json(response);
     }),
   );

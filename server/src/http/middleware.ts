@@ -22,7 +22,8 @@ export function bearerToken(req: Request): string | null {
 export function requireUser(knex: Knex): RequestHandler {
   return (req, res, next) => {
     verifySession(knex, bearerToken(req)).then((session) => {
-      if (!session) return next(new AppError('unauthorized', 'sign in first (Authorization: Bearer <token>)'));
+      if (!session)
+        return next(new AppError('unauthorized', 'sign in first (Authorization: Bearer <token>)'));
       (res.locals as AuthedLocals).user = session.user;
       (res.locals as AuthedLocals).sessionId = session.id;
       next();
@@ -62,7 +63,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const e = err as { type?: string; status?: number; message?: string };
     // body-parser's own errors: malformed JSON, too large.
     if (e.type === 'entity.parse.failed') {
-      res.status(400).json({ error: { code: 'bad_request', message: `malformed JSON: ${e.message}` } });
+      res
+        .status(400)
+        .json({ error: { code: 'bad_request', message: `malformed JSON: ${e.message}` } });
       return;
     }
     if (e.type === 'entity.too.large') {

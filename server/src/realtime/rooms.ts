@@ -8,7 +8,10 @@ import type { SocketRouter } from './socket-router';
 
 export type RoomPolicy = (user: User, id: string) => Promise<boolean>;
 
-export function registerRoomEvents(router: SocketRouter, policies: Record<string, RoomPolicy>): void {
+export function registerRoomEvents(
+  router: SocketRouter,
+  policies: Record<string, RoomPolicy>,
+): void {
   router.on('joinRoom', async ({ socket, user }, { room }) => {
     const [kind, id = ''] = room.split(':');
     const policy = policies[kind!];

@@ -72,7 +72,8 @@ export class SocketRouter {
         if (typeof ack === 'function') (ack as (r: Ack<unknown>) => void)(res);
       };
       const handler = this.handlers.get(event as ClientEventName);
-      if (!handler) return reply(fail('bad_request', `unknown event "${String(event).slice(0, 64)}"`));
+      if (!handler)
+        return reply(fail('bad_request', `unknown event "${String(event).slice(0, 64)}"`));
       if (typeof ack !== 'function') {
         // Every event is acknowledged; one without a callback is a client bug. Refuse it
         // rather than doing work whose outcome nobody can learn.
@@ -80,7 +81,9 @@ export class SocketRouter {
         return;
       }
       if (!allow()) return reply(fail('rate_limited', 'too many events; slow down'));
-      const parsed = requests[event as ClientEventName].safeParse(args.length > 1 ? args[0] : undefined);
+      const parsed = requests[event as ClientEventName].safeParse(
+        args.length > 1 ? args[0] : undefined,
+      );
       if (!parsed.success) {
         return reply(fail('bad_request', `${event}: ${describeZodError(parsed.error)}`));
       }

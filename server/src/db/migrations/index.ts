@@ -4,13 +4,17 @@
  */
 import type { Knex } from 'knex';
 import * as m001 from './001_core';
+import * as m003 from './003_chat';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
 }
 
-const migrations: [string, Migration][] = [['001_core', m001]];
+const migrations: [string, Migration][] = [
+  ['001_core', m001],
+  ['003_chat', m003],
+];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
   getMigrations: () => Promise.resolve(migrations),

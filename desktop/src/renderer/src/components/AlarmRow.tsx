@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Alarm } from '../../../../protocol';
+import type { Alarm } from '../../../../../protocol';
 import { consoleApi } from '../../console-api-client';
 import { useConsole } from '../state/store';
 import { href } from '../state/router';
@@ -57,7 +57,9 @@ export function AlarmRow({ alarm, showScreen = true }: { alarm: Alarm; showScree
         {alarm.message && <div className="alarm-message">{alarm.message}</div>}
         <div className="alarm-meta">
           raised <Ago ts={alarm.raisedAt} />
-          {alarm.status === 'acknowledged' && alarm.acknowledgedBy && <> · acknowledged by {alarm.acknowledgedBy}</>}
+          {alarm.status === 'acknowledged' && alarm.acknowledgedBy && (
+            <> · acknowledged by {alarm.acknowledgedBy}</>
+          )}
           {alarm.clearedAt !== null && <> · cleared {when(alarm.clearedAt)}</>}
         </div>
         {error && (

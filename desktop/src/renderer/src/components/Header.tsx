@@ -20,7 +20,12 @@ export function ConnectionIndicator() {
     .filter(Boolean)
     .join(' — ');
   return (
-    <div className="conn" data-testid="connection-indicator" data-status={connection.status} title={title}>
+    <div
+      className="conn"
+      data-testid="connection-indicator"
+      data-status={connection.status}
+      title={title}
+    >
       <span className="conn-dot" aria-hidden="true" />
       <span className="conn-label" role="status">
         {statusLabel[connection.status]}
@@ -71,7 +76,12 @@ export function OfflineBanner() {
       ? 'No data synced yet'
       : `Showing data from ${new Date(since).toDateString() === new Date().toDateString() ? hhmm(since) : when(since)}`;
   return (
-    <div className="offline-banner" data-testid="offline-banner" role="status" data-status={connection.status}>
+    <div
+      className="offline-banner"
+      data-testid="offline-banner"
+      role="status"
+      data-status={connection.status}
+    >
       <strong>{connection.status === 'offline' ? 'Offline.' : 'Reconnecting…'}</strong>{' '}
       <span>
         {sinceText} — {plural(connection.pendingActions, 'action')} waiting to send

@@ -12,12 +12,48 @@ interface Item {
 }
 
 const items: Item[] = [
-  { id: 'fleet', label: 'Fleet', icon: 'grid', href: href.fleet(), active: (r) => r.view === 'fleet' || r.view === 'screen' },
-  { id: 'alarms', label: 'Alarms', icon: 'bell', href: href.alarms(), active: (r) => r.view === 'alarms' },
-  { id: 'messages', label: 'Messages', icon: 'chat', href: href.messages(), active: (r) => r.view === 'messages' },
-  { id: 'notifications', label: 'Notifications', icon: 'inbox', href: href.notifications(), active: (r) => r.view === 'notifications' },
-  { id: 'diagnostics', label: 'Diagnostics', icon: 'pulse', href: href.diagnostics(), active: (r) => r.view === 'diagnostics' },
-  { id: 'settings', label: 'Settings', icon: 'gear', href: href.settings(), active: (r) => r.view === 'settings' },
+  {
+    id: 'fleet',
+    label: 'Fleet',
+    icon: 'grid',
+    href: href.fleet(),
+    active: (r) => r.view === 'fleet' || r.view === 'screen',
+  },
+  {
+    id: 'alarms',
+    label: 'Alarms',
+    icon: 'bell',
+    href: href.alarms(),
+    active: (r) => r.view === 'alarms',
+  },
+  {
+    id: 'messages',
+    label: 'Messages',
+    icon: 'chat',
+    href: href.messages(),
+    active: (r) => r.view === 'messages',
+  },
+  {
+    id: 'notifications',
+    label: 'Notifications',
+    icon: 'inbox',
+    href: href.notifications(),
+    active: (r) => r.view === 'notifications',
+  },
+  {
+    id: 'diagnostics',
+    label: 'Diagnostics',
+    icon: 'pulse',
+    href: href.diagnostics(),
+    active: (r) => r.view === 'diagnostics',
+  },
+  {
+    id: 'settings',
+    label: 'Settings',
+    icon: 'gear',
+    href: href.settings(),
+    active: (r) => r.view === 'settings',
+  },
 ];
 
 export function Nav({ route }: { route: Route }) {
@@ -42,8 +78,13 @@ export function Nav({ route }: { route: Route }) {
 
   const badgeFor = (id: Item['id']) => {
     if (id === 'alarms' && badges.active)
-      return { n: badges.active, tone: badges.critical ? 'critical' : 'warning', label: 'active alarms' };
-    if (id === 'messages' && badges.unread) return { n: badges.unread, tone: 'accent', label: 'unread messages' };
+      return {
+        n: badges.active,
+        tone: badges.critical ? 'critical' : 'warning',
+        label: 'active alarms',
+      };
+    if (id === 'messages' && badges.unread)
+      return { n: badges.unread, tone: 'accent', label: 'unread messages' };
     if (id === 'notifications' && badges.unreadNotes)
       return { n: badges.unreadNotes, tone: 'accent', label: 'unread notifications' };
     return null;
@@ -66,7 +107,10 @@ export function Nav({ route }: { route: Route }) {
                 <Icon name={item.icon} />
                 <span className="nav-label">{item.label}</span>
                 {badge && (
-                  <span className={`nav-badge tone-${badge.tone}`} aria-label={`${badge.n} ${badge.label}`}>
+                  <span
+                    className={`nav-badge tone-${badge.tone}`}
+                    aria-label={`${badge.n} ${badge.label}`}
+                  >
                     {badge.n > 999 ? '999+' : badge.n}
                   </span>
                 )}

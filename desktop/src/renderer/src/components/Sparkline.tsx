@@ -24,7 +24,9 @@ export function Sparkline({
   tone?: 'accent' | 'warm' | 'good' | 'muted';
 }) {
   const gradientId = useId();
-  const values = points.filter((p): p is { ts: number; v: number } => p.v !== null && Number.isFinite(p.v));
+  const values = points.filter(
+    (p): p is { ts: number; v: number } => p.v !== null && Number.isFinite(p.v),
+  );
   const current = values.at(-1)?.v ?? null;
   let min = domain?.[0] ?? Infinity;
   let max = domain?.[1] ?? -Infinity;

@@ -17,7 +17,9 @@ function ToastItem({ toast }: { toast: Toast }) {
   const open = () => {
     dismissToast(toast.key);
     if (n.readAt === null) {
-      consoleApi.markNotificationRead({ notificationId: n.id }).catch((e: unknown) => console.warn(e));
+      consoleApi
+        .markNotificationRead({ notificationId: n.id })
+        .catch((e: unknown) => console.warn(e));
     }
     if (target) navigate(target);
   };

@@ -1,5 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
-import type { PresenceStatus, ScreenStatus } from '../../../../protocol';
+import type { PresenceStatus, ScreenStatus } from '../../../../../protocol';
 import { useConsole } from '../state/store';
 import { useNow } from '../state/clock';
 import { ago } from '../format';
@@ -42,7 +42,8 @@ export function useDirectory(): Map<string, string> {
   const user = useConsole((s) => s.user);
   return useMemo(() => {
     const names = new Map<string, string>();
-    for (const c of conversations.values()) for (const p of c.participants) names.set(p.userId, p.name);
+    for (const c of conversations.values())
+      for (const p of c.participants) names.set(p.userId, p.name);
     if (user) names.set(user.id, user.name);
     return names;
   }, [conversations, user]);
@@ -65,7 +66,10 @@ export function PageHeader({ title, children }: { title: ReactNode; children?: R
 export function Ago({ ts, prefix = '' }: { ts: number | null; prefix?: string }) {
   const now = useNow();
   return (
-    <time dateTime={ts === null ? undefined : new Date(ts).toISOString()} title={ts === null ? undefined : new Date(ts).toLocaleString()}>
+    <time
+      dateTime={ts === null ? undefined : new Date(ts).toISOString()}
+      title={ts === null ? undefined : new Date(ts).toLocaleString()}
+    >
       {prefix}
       {ago(ts, now)}
     </time>

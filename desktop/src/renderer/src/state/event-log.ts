@@ -51,7 +51,8 @@ export function summarize(e: ConsoleEvent): string {
 export function logEvent(e: ConsoleEvent): void {
   const entry: LogEntry = { n: ++n, at: Date.now(), type: e.type, summary: summarize(e) };
   eventLog.set((log) => {
-    const next = log.length >= EVENT_LOG_SIZE ? log.slice(log.length - EVENT_LOG_SIZE + 1) : log.slice();
+    const next =
+      log.length >= EVENT_LOG_SIZE ? log.slice(log.length - EVENT_LOG_SIZE + 1) : log.slice();
     next.push(entry);
     return next;
   });

@@ -1,5 +1,5 @@
 /** The fleet view's filters, sort and scroll, kept while the operator visits a screen. */
-import type { ScreenStatus } from '../../../../protocol';
+import type { ScreenStatus } from '../../../../../protocol';
 import { createStore } from './create-store';
 
 export type FleetSort = 'name' | 'state' | 'lastSeen' | 'temperature';

@@ -19,7 +19,7 @@ import type {
   Screen,
   ScreenStatus,
   User,
-} from '../../../../protocol';
+} from '../../../../../protocol';
 import { createStore, useSelector } from './create-store';
 
 export type FleetCounts = Record<ScreenStatus, number>;
@@ -159,7 +159,10 @@ function compareMessages(a: ThreadMessage, b: ThreadMessage): number {
 }
 
 /** Upsert by id; a pending message is replaced by the sent one with the same clientId. */
-export function mergeMessages(existing: ThreadMessage[], incoming: ThreadMessage[]): ThreadMessage[] {
+export function mergeMessages(
+  existing: ThreadMessage[],
+  incoming: ThreadMessage[],
+): ThreadMessage[] {
   const list = existing.slice();
   for (const m of incoming) {
     const i = list.findIndex((e) => e.id === m.id || e.clientId === m.clientId);

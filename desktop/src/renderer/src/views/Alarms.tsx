@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { Alarm } from '../../../../protocol';
+import type { Alarm } from '../../../../../protocol';
 import { useConsole } from '../state/store';
 import { AlarmRow } from '../components/AlarmRow';
 import { Empty } from '../components/common';
@@ -27,7 +27,10 @@ export function AlarmsView() {
     }
     for (const list of Object.values(open)) {
       // Unacknowledged first, newest first.
-      list.sort((a, b) => Number(a.status !== 'active') - Number(b.status !== 'active') || b.raisedAt - a.raisedAt);
+      list.sort(
+        (a, b) =>
+          Number(a.status !== 'active') - Number(b.status !== 'active') || b.raisedAt - a.raisedAt,
+      );
     }
     history.sort((a, b) => (b.clearedAt ?? b.updatedAt) - (a.clearedAt ?? a.updatedAt));
     return { open, history, activeCount };
@@ -44,7 +47,11 @@ export function AlarmsView() {
             {activeCount} active
           </span>
           <label className="check">
-            <input type="checkbox" checked={showAcked} onChange={(e) => setShowAcked(e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={showAcked}
+              onChange={(e) => setShowAcked(e.target.checked)}
+            />
             Show acknowledged
           </label>
         </div>
@@ -66,7 +73,11 @@ export function AlarmsView() {
               ))}
             </ul>
             {list.length > groupLimit && (
-              <button type="button" className="button ghost" onClick={() => setGroupLimit((n) => n + GROUP_PAGE)}>
+              <button
+                type="button"
+                className="button ghost"
+                onClick={() => setGroupLimit((n) => n + GROUP_PAGE)}
+              >
                 Show more ({list.length - groupLimit} more)
               </button>
             )}
@@ -74,7 +85,11 @@ export function AlarmsView() {
         );
       })}
 
-      <section className="alarm-group history" aria-labelledby="alarms-history" data-testid="alarm-history">
+      <section
+        className="alarm-group history"
+        aria-labelledby="alarms-history"
+        data-testid="alarm-history"
+      >
         <h2 id="alarms-history">
           History <span className="muted">{history.length}</span>
         </h2>
@@ -88,7 +103,11 @@ export function AlarmsView() {
               ))}
             </ul>
             {history.length > historyLimit && (
-              <button type="button" className="button ghost" onClick={() => setHistoryLimit((n) => n + HISTORY_PAGE)}>
+              <button
+                type="button"
+                className="button ghost"
+                onClick={() => setHistoryLimit((n) => n + HISTORY_PAGE)}
+              >
                 Show more ({history.length - historyLimit} older)
               </button>
             )}

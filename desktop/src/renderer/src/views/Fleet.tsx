@@ -10,7 +10,7 @@ import {
   type RefObject,
 } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ScreenStatus } from '../../../../protocol';
+import type { ScreenStatus } from '../../../../../protocol';
 import { useSelector, useThrottledSelector } from '../state/create-store';
 import { consoleStore, useConsole } from '../state/store';
 import { fleetPrefs, setFleetPrefs, type FleetSort } from '../state/fleet-prefs';
@@ -42,7 +42,7 @@ function FleetCounts() {
         onClick={() => setFleetPrefs({ state: 'all' })}
       >
         <span className="count-value" data-testid="fleet-count-total">
-          {total.toLocaleString()}
+          {total}
         </span>
         <span className="count-label">All screens</span>
       </button>
@@ -102,7 +102,11 @@ const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: 
           {screen.name}
         </span>
         {alarm && (
-          <span className={`alarm-pip sev-${alarm}`} title={`${alarm} alarm`} aria-label={`${alarm} alarm`} />
+          <span
+            className={`alarm-pip sev-${alarm}`}
+            title={`${alarm} alarm`}
+            aria-label={`${alarm} alarm`}
+          />
         )}
       </span>
       <span className="tile-id">{screen.id}</span>
@@ -281,7 +285,8 @@ const FleetGrid = memo(function FleetGrid({ ids, mode }: { ids: string[]; mode: 
               style={{
                 transform: `translateY(${row.start}px)`,
                 height: mode === 'list' ? ROW_H : TILE_H,
-                gridTemplateColumns: mode === 'list' ? undefined : `repeat(${cols}, minmax(0, 1fr))`,
+                gridTemplateColumns:
+                  mode === 'list' ? undefined : `repeat(${cols}, minmax(0, 1fr))`,
               }}
             >
               {rowIds.map((id, k) =>
@@ -301,9 +306,16 @@ const FleetGrid = memo(function FleetGrid({ ids, mode }: { ids: string[]; mode: 
 
 const sortLabels: Record<FleetSort, string> = {
   name: 'Name',
-  state: 'State (problems first)',
-  lastSeen: 'Last seen (longest silent first)',
-  temperature: 'Temperature (hottest first)',
+  state: 'State',
+  lastSeen: 'Last seen',
+  temperature: 'Temperature',
+};
+
+const reverseHint: Record<FleetSort, string> = {
+  name: 'Normally A to Z; reverse it',
+  state: 'Normally problems first (lost, offline, unknown, online); reverse it',
+  lastSeen: 'Normally longest silent first; reverse it',
+  temperature: 'Normally hottest first; reverse it',
 };
 
 export function FleetView() {
@@ -390,7 +402,9 @@ export function FleetView() {
                 {t}
               </option>
             ))}
-            {prefs.tag && !tags.includes(prefs.tag) && <option value={prefs.tag}>{prefs.tag}</option>}
+            {prefs.tag && !tags.includes(prefs.tag) && (
+              <option value={prefs.tag}>{prefs.tag}</option>
+            )}
           </select>
         </label>
         <label className="select-field">
@@ -412,7 +426,7 @@ export function FleetView() {
           className="button ghost"
           aria-pressed={prefs.reverse}
           onClick={() => setFleetPrefs({ reverse: !prefs.reverse })}
-          title="Reverse the order"
+          title={reverseHint[prefs.sort]}
         >
           {prefs.reverse ? '↑ Reversed' : '↓ Reverse'}
         </button>

@@ -1,5 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Command, CommandType, DisplayPower, Screen, ScreenStatus } from '../../../../protocol';
+import type {
+  Command,
+  CommandType,
+  DisplayPower,
+  Screen,
+  ScreenStatus,
+} from '../../../../../protocol';
 import type { ScreenHistory } from '../../../shared/console-api';
 import { consoleApi } from '../../console-api-client';
 import { useConsole } from '../state/store';
@@ -96,7 +102,10 @@ function StateTimeline({ states, now }: { states: ScreenHistory['states']; now: 
           <span
             key={i}
             className={`timeline-seg state-${s.state}`}
-            style={{ left: `${((s.start - from) / span) * 100}%`, width: `${Math.max(0.3, ((s.end - s.start) / span) * 100)}%` }}
+            style={{
+              left: `${((s.start - from) / span) * 100}%`,
+              width: `${Math.max(0.3, ((s.end - s.start) / span) * 100)}%`,
+            }}
             title={`${s.state} from ${when(s.start)}${i < segments.length - 1 ? ` to ${when(s.end)}` : ''}`}
           />
         ))}
@@ -140,7 +149,9 @@ function CommandItem({ command }: { command: Command }) {
   const done = ['succeeded', 'failed', 'rejected', 'expired'].includes(command.status);
   const reached = statusSteps.indexOf(command.status as (typeof statusSteps)[number]);
   const screenshot =
-    command.type === 'screenshot' && command.detail?.startsWith('data:image/') ? command.detail : null;
+    command.type === 'screenshot' && command.detail?.startsWith('data:image/')
+      ? command.detail
+      : null;
   return (
     <li
       className={`command-item status-${command.status}`}
@@ -166,7 +177,9 @@ function CommandItem({ command }: { command: Command }) {
                   : ''
             }
           >
-            {i === statusSteps.length - 1 && done && command.status !== 'succeeded' ? command.status : s}
+            {i === statusSteps.length - 1 && done && command.status !== 'succeeded'
+              ? command.status
+              : s}
           </li>
         ))}
       </ol>
@@ -174,7 +187,13 @@ function CommandItem({ command }: { command: Command }) {
         <time>{hhmmss(command.createdAt)}</time>
         {command.detail && !screenshot && <span className="command-detail">{command.detail}</span>}
       </div>
-      {screenshot && <img className="screenshot" src={screenshot} alt={`Screenshot at ${hhmmss(command.updatedAt)}`} />}
+      {screenshot && (
+        <img
+          className="screenshot"
+          src={screenshot}
+          alt={`Screenshot at ${hhmmss(command.updatedAt)}`}
+        />
+      )}
     </li>
   );
 }
@@ -182,10 +201,14 @@ function CommandItem({ command }: { command: Command }) {
 function CommandPanel({ screen }: { screen: Screen }) {
   const caps = new Set(screen.capabilities);
   const [brightness, setBrightness] = useState(screen.telemetry?.display.brightness ?? 80);
-  const [power, setPower] = useState<DisplayPower>(screen.telemetry?.display.power === 'on' ? 'standby' : 'on');
+  const [power, setPower] = useState<DisplayPower>(
+    screen.telemetry?.display.power === 'on' ? 'standby' : 'on',
+  );
   const [busy, setBusy] = useState<CommandType | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [requested, setRequested] = useState<{ id: string; type: CommandType; params: Record<string, unknown>; at: number }[]>([]);
+  const [requested, setRequested] = useState<
+    { id: string; type: CommandType; params: Record<string, unknown>; at: number }[]
+  >([]);
   const allCommands = useConsole((s) => s.commands);
 
   const commands = useMemo(() => {
@@ -230,7 +253,13 @@ function CommandPanel({ screen }: { screen: Screen }) {
       {caps.size === 0 && <p className="muted">This screen's agent accepts no commands.</p>}
       <div className="command-buttons">
         {caps.has('reboot') && (
-          <button type="button" className="button" data-testid="command-button-reboot" disabled={busy !== null} onClick={() => void send('reboot')}>
+          <button
+            type="button"
+            className="button"
+            data-testid="command-button-reboot"
+            disabled={busy !== null}
+            onClick={() => void send('reboot')}
+          >
             Reboot
           </button>
         )}
@@ -287,7 +316,11 @@ function CommandPanel({ screen }: { screen: Screen }) {
         <div className="command-row">
           <label className="select-field">
             <span>Display power</span>
-            <select value={power} data-testid="command-power" onChange={(e) => setPower(e.target.value as DisplayPower)}>
+            <select
+              value={power}
+              data-testid="command-power"
+              onChange={(e) => setPower(e.target.value as DisplayPower)}
+            >
               <option value="on">On</option>
               <option value="standby">Standby</option>
               <option value="off">Off</option>
@@ -336,7 +369,11 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
     () =>
       [...allAlarms.values()]
         .filter((a) => a.screenId === screenId)
-        .sort((a, b) => Number(a.status === 'cleared') - Number(b.status === 'cleared') || b.raisedAt - a.raisedAt),
+        .sort(
+          (a, b) =>
+            Number(a.status === 'cleared') - Number(b.status === 'cleared') ||
+            b.raisedAt - a.raisedAt,
+        ),
     [allAlarms, screenId],
   );
 
@@ -356,7 +393,12 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
   const stale = isStale(screen.state, screen.lastSeen, now);
 
   return (
-    <section className="screen-detail" data-testid="screen-detail" data-screen-id={screen.id} aria-labelledby="screen-title">
+    <section
+      className="screen-detail"
+      data-testid="screen-detail"
+      data-screen-id={screen.id}
+      aria-labelledby="screen-title"
+    >
       <a className="back-link" href={href.fleet()}>
         <Icon name="back" size={16} /> Fleet
       </a>
@@ -378,7 +420,8 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
           <StateBadge state={screen.state} />
           {stale && <span className="stale-mark">stale</span>}
           <span className="muted">
-            {screen.stateSince !== null && <>since {when(screen.stateSince)} · </>}seen {ago(screen.lastSeen, now)}
+            {screen.stateSince !== null && <>since {when(screen.stateSince)} · </>}seen{' '}
+            {ago(screen.lastSeen, now)}
           </span>
         </div>
       </div>
@@ -419,16 +462,42 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
           </h2>
           {error && <p className="form-error">History unavailable: {error}</p>}
           <div className="sparks">
-            <Sparkline label="Temperature" tone="warm" points={series(samples, (s) => s.temperatureC)} format={(v) => temp(v)} />
-            <Sparkline label="CPU" points={series(samples, (s) => s.cpuPct)} format={pct} domain={[0, 100]} />
-            <Sparkline label="Memory" tone="good" points={series(samples, (s) => s.memoryPct)} format={pct} domain={[0, 100]} />
-            <Sparkline label="Brightness" tone="muted" points={series(samples, (s) => s.brightness)} format={pct} domain={[0, 100]} />
+            <Sparkline
+              label="Temperature"
+              tone="warm"
+              points={series(samples, (s) => s.temperatureC)}
+              format={(v) => temp(v)}
+            />
+            <Sparkline
+              label="CPU"
+              points={series(samples, (s) => s.cpuPct)}
+              format={pct}
+              domain={[0, 100]}
+            />
+            <Sparkline
+              label="Memory"
+              tone="good"
+              points={series(samples, (s) => s.memoryPct)}
+              format={pct}
+              domain={[0, 100]}
+            />
+            <Sparkline
+              label="Brightness"
+              tone="muted"
+              points={series(samples, (s) => s.brightness)}
+              format={pct}
+              domain={[0, 100]}
+            />
           </div>
         </section>
 
         <section className="panel span-2" aria-labelledby="timeline-title">
           <h2 id="timeline-title">State timeline</h2>
-          {history ? <StateTimeline states={history.states} now={now} /> : <p className="muted">Loading…</p>}
+          {history ? (
+            <StateTimeline states={history.states} now={now} />
+          ) : (
+            <p className="muted">Loading…</p>
+          )}
         </section>
 
         <CommandPanel key={screen.id} screen={screen} />

@@ -42,7 +42,12 @@ export function SignIn() {
 
   return (
     <div className="signin-page">
-      <form className="signin-card" onSubmit={(e) => void submit(e)} aria-labelledby="signin-title" noValidate>
+      <form
+        className="signin-card"
+        onSubmit={(e) => void submit(e)}
+        aria-labelledby="signin-title"
+        noValidate
+      >
         <div className="signin-brand">
           <span className="brand-mark" aria-hidden="true" />
           <span className="brand-name">Marquee</span>

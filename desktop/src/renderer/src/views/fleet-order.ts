@@ -1,5 +1,5 @@
 /** Filtering and sorting the fleet: pure functions, run at most about once a second. */
-import type { Screen, ScreenStatus } from '../../../../protocol';
+import type { Screen, ScreenStatus } from '../../../../../protocol';
 import type { FleetPrefs, FleetSort } from '../state/fleet-prefs';
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });

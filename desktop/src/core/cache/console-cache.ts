@@ -1,0 +1,260 @@
+/**
+ * The console's offline cache: one typed interface for every read and write (better-sqlite3,
+ * synchronous, so the console paints from it before any network). An entity is replaced only
+ * by a version with an equal or newer `rev`, so live events and `sync` answers can arrive in
+ * any order and the cache still ends with the newest of each.
+ *
+ * A cache that cannot be opened or migrated (corrupt file, newer schema) is moved aside and
+ * started empty; the server then fills it again. Losing a cache costs a download, never a crash.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  Alarm,
+  Command,
+  Conversation,
+  Message,
+  Notification,
+  Screen,
+  User,
+} from '../../../../protocol';
+import type { ScreenHistory } from '../../shared/console-api';
+import { migrate } from './migrations';
+
+type EntityTable = 'screens' | 'alarms' | 'commands' | 'conversations' | 'notifications';
+
+export type OutboxEntry =
+  | {
+      seq: number;
+      kind: 'sendMessage';
+      payload: {
+        clientId: string;
+        conversationId: string;
+        body: string;
+        senderId: string;
+        senderName: string;
+        createdAt: number;
+      };
+      createdAt: number;
+    }
+  | {
+      seq: number;
+      kind: 'markRead';
+      payload: { conversationId: string; seq: number };
+      createdAt: number;
+    }
+  | { seq: number; kind: 'ackAlarm'; payload: { alarmId: string }; createdAt: number }
+  | {
+      seq: number;
+      kind: 'sendCommand';
+      payload: {
+        commandId: string;
+        screenIds: string[];
+        type: Command['type'];
+        params: Record<string, unknown>;
+      };
+      createdAt: number;
+    };
+export type NewOutboxEntry = Omit<OutboxEntry, 'seq' | 'createdAt'>;
+
+export interface CacheMeta {
+  serverUrl: string | null;
+  user: User | null;
+  cursor: number;
+  lastSyncedAt: number | null;
+}
+
+export class ConsoleCache {
+  readonly db: Database.Database;
+  /** Set when the file on disk was unusable and has been moved aside. */
+  readonly recoveredFrom: string | null;
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    let recovered: string | null = null;
+    let db: Database.Database;
+    try {
+      db = open(file);
+    } catch (err) {
+      recovered = `${file}.corrupt-${Date.now()}`;
+      for (const suffix of ['', '-wal', '-shm']) {
+        if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, recovered + suffix);
+      }
+      console.warn(
+        `[marquee cache] ${(err as Error).message}; moved to ${recovered}, rebuilding from the server`,
+      );
+      db = open(file);
+    }
+    this.db = db;
+    this.recoveredFrom = recovered;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ── metadata ──
+  getMeta(): CacheMeta {
+    const rows = this.db.prepare('SELECT key, value FROM meta').all() as {
+      key: string;
+      value: string;
+    }[];
+    const m = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    return {
+      serverUrl: (m.serverUrl as string | undefined) ?? null,
+      user: (m.user as User | undefined) ?? null,
+      cursor: (m.cursor as number | undefined) ?? 0,
+      lastSyncedAt: (m.lastSyncedAt as number | undefined) ?? null,
+    };
+  }
+
+  setMeta(patch: Partial<CacheMeta>): void {
+    const stmt = this.db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    );
+    this.db.transaction(() => {
+      for (const [k, v] of Object.entries(patch)) stmt.run(k, JSON.stringify(v));
+    })();
+  }
+
+  /** Forget everything the server sent (sign-out, or another server/user). The outbox too. */
+  clearReplica(): void {
+    this.db.exec(
+      'DELETE FROM screens; DELETE FROM alarms; DELETE FROM commands; DELETE FROM conversations; DELETE FROM notifications; DELETE FROM messages; DELETE FROM outbox; DELETE FROM screen_history; DELETE FROM meta;',
+    );
+  }
+
+  // ── entities ──
+  private upsert<T extends { id: string; rev: number }>(table: EntityTable, items: T[]): T[] {
+    if (items.length === 0) return [];
+    const stmt = this.db.prepare(
+      `INSERT INTO ${table} (id, rev, json) VALUES (?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, json = excluded.json WHERE excluded.rev >= ${table}.rev`,
+    );
+    const applied: T[] = [];
+    this.db.transaction(() => {
+      for (const item of items)
+        if (stmt.run(item.id, item.rev, JSON.stringify(item)).changes > 0) applied.push(item);
+    })();
+    return applied;
+  }
+
+  private all<T>(table: EntityTable): T[] {
+    return (this.db.prepare(`SELECT json FROM ${table}`).all() as { json: string }[]).map(
+      (r) => JSON.parse(r.json) as T,
+    );
+  }
+
+  /** Returns the screens that were newer than what the cache had. */
+  upsertScreens = (items: Screen[]) => this.upsert('screens', items);
+  upsertAlarms = (items: Alarm[]) => this.upsert('alarms', items);
+  upsertCommands = (items: Command[]) => this.upsert('commands', items);
+  upsertConversations = (items: Conversation[]) => this.upsert('conversations', items);
+  upsertNotifications = (items: Notification[]) => this.upsert('notifications', items);
+  screens = () => this.all<Screen>('screens');
+  alarms = () => this.all<Alarm>('alarms');
+  commands = () => this.all<Command>('commands');
+  conversations = () => this.all<Conversation>('conversations');
+  notifications = () => this.all<Notification>('notifications');
+
+  upsertMessages(items: Message[]): Message[] {
+    if (items.length === 0) return [];
+    const stmt = this.db.prepare(
+      `INSERT INTO messages (id, rev, json, conversation_id, seq, client_id) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, json = excluded.json WHERE excluded.rev >= messages.rev`,
+    );
+    const applied: Message[] = [];
+    this.db.transaction(() => {
+      for (const m of items) {
+        if (
+          stmt.run(m.id, m.rev, JSON.stringify(m), m.conversationId, m.seq, m.clientId).changes > 0
+        )
+          applied.push(m);
+      }
+    })();
+    return applied;
+  }
+
+  /** Newest first page (or the page before `beforeSeq`), returned oldest first. */
+  messages(conversationId: string, beforeSeq: number | undefined, limit: number): Message[] {
+    const rows = this.db
+      .prepare(
+        `SELECT json FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      )
+      .all(conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit) as { json: string }[];
+    return rows.map((r) => JSON.parse(r.json) as Message).reverse();
+  }
+
+  hasMessageWithClientId(clientId: string): boolean {
+    return Boolean(this.db.prepare('SELECT 1 FROM messages WHERE client_id = ?').get(clientId));
+  }
+
+  // ── screen history ──
+  putScreenHistory(screenId: string, history: ScreenHistory): void {
+    this.db
+      .prepare(
+        'INSERT INTO screen_history (screen_id, json, fetched_at) VALUES (?, ?, ?) ON CONFLICT(screen_id) DO UPDATE SET json = excluded.json, fetched_at = excluded.fetched_at',
+      )
+      .run(screenId, JSON.stringify(history), Date.now());
+  }
+
+  screenHistory(screenId: string): ScreenHistory | null {
+    const row = this.db
+      .prepare('SELECT json FROM screen_history WHERE screen_id = ?')
+      .get(screenId) as { json: string } | undefined;
+    return row ? (JSON.parse(row.json) as ScreenHistory) : null;
+  }
+
+  // ── outbox: what the operator did, in order, until the server acknowledged it ──
+  enqueue(entry: NewOutboxEntry): OutboxEntry {
+    const createdAt = Date.now();
+    const info = this.db
+      .prepare('INSERT INTO outbox (kind, payload, created_at) VALUES (?, ?, ?)')
+      .run(entry.kind, JSON.stringify(entry.payload), createdAt);
+    return { ...entry, seq: Number(info.lastInsertRowid), createdAt } as OutboxEntry;
+  }
+
+  outbox(): OutboxEntry[] {
+    const rows = this.db
+      .prepare('SELECT seq, kind, payload, created_at FROM outbox ORDER BY seq')
+      .all() as {
+      seq: number;
+      kind: OutboxEntry['kind'];
+      payload: string;
+      created_at: number;
+    }[];
+    return rows.map(
+      (r) =>
+        ({
+          seq: r.seq,
+          kind: r.kind,
+          payload: JSON.parse(r.payload),
+          createdAt: r.created_at,
+        }) as OutboxEntry,
+    );
+  }
+
+  outboxSize(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+  }
+
+  removeFromOutbox(seq: number): void {
+    this.db.prepare('DELETE FROM outbox WHERE seq = ?').run(seq);
+  }
+}
+
+function open(file: string): Database.Database {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(`cache failed its integrity check: ${String(check)}`);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

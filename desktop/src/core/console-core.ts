@@ -1,0 +1,286 @@
+/**
+ * The console core: the ConsoleApi implemented over the cache and the sync engine, with no
+ * Electron in sight. Electron's main process and the browser host both wrap this one class.
+ * It paints from the cache first (the constructor reads it synchronously), then connects.
+ */
+import { randomUUID } from 'node:crypto';
+import type { User } from '../../../protocol';
+import {
+  ConsoleError,
+  consoleRequests,
+  type ConsoleEvent,
+  type ConsoleMethod,
+  type ConsoleResponses,
+  type ConsoleSnapshot,
+  type ThreadMessage,
+} from '../shared/console-api';
+import { describeZodError } from '../../../protocol';
+import { ConsoleCache } from './cache/console-cache';
+import { serverApi } from './server-api';
+import { SyncEngine } from './sync-engine';
+import type { TokenStore } from './token-store';
+
+const PAGE = 50;
+
+type Handlers = {
+  [M in ConsoleMethod]: (
+    req: import('zod').output<(typeof consoleRequests)[M]>,
+  ) => Promise<ConsoleResponses[M]>;
+};
+
+export class ConsoleCore {
+  private readonly listeners = new Set<(e: ConsoleEvent) => void>();
+  private readonly engine: SyncEngine;
+  private user: User | null;
+  private readonly handlers: Handlers;
+
+  constructor(
+    readonly cache: ConsoleCache,
+    private readonly tokens: TokenStore,
+    /** What the sign-in form offers before any server was used (the one `npm start` runs). */
+    private readonly defaultServerUrl: string | null = null,
+  ) {
+    const meta = cache.getMeta();
+    this.user = meta.user;
+    this.engine = new SyncEngine(
+      cache,
+      (e) => this.emit(e),
+      () => this.tokens.set(null),
+    );
+    this.engine.connection.serverUrl ??= defaultServerUrl;
+    const token = tokens.get();
+    if (token && meta.serverUrl && meta.user) this.engine.start(meta.serverUrl, token);
+    this.handlers = this.createHandlers();
+  }
+
+  subscribe(listener: (e: ConsoleEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The one entry for every transport: validates the argument, then runs the method. */
+  async invoke(method: string, params: unknown): Promise<unknown> {
+    if (!Object.hasOwn(consoleRequests, method))
+      throw new ConsoleError('bad_request', `unknown method ${method}`);
+    const m = method as ConsoleMethod;
+    const parsed = consoleRequests[m].safeParse(params ?? {});
+    if (!parsed.success)
+      throw new ConsoleError('bad_request', `${m}: ${describeZodError(parsed.error)}`);
+    return (this.handlers[m] as (r: unknown) => Promise<unknown>)(parsed.data);
+  }
+
+  close(): void {
+    this.engine.stop();
+    this.cache.close();
+  }
+
+  snapshot(): ConsoleSnapshot {
+    return {
+      user: this.user,
+      connection: { ...this.engine.connection, pendingActions: this.cache.outboxSize() },
+      screens: this.cache.screens(),
+      alarms: this.cache.alarms(),
+      commands: this.cache.commands(),
+      conversations: this.cache.conversations(),
+      notifications: this.cache.notifications(),
+      presence: Object.fromEntries(this.engine.presence),
+    };
+  }
+
+  private emit(event: ConsoleEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        console.error('[marquee core] listener failed', err);
+      }
+    }
+  }
+
+  private requireSession(): { user: User; serverUrl: string; token: string | null } {
+    const meta = this.cache.getMeta();
+    if (!this.user || !meta.serverUrl) throw new ConsoleError('unauthorized', 'sign in first');
+    return { user: this.user, serverUrl: meta.serverUrl, token: this.tokens.get() };
+  }
+
+  private pendingMessages(conversationId: string): ThreadMessage[] {
+    const last = this.cache.messages(conversationId, undefined, 1).at(-1)?.seq ?? 0;
+    return this.cache
+      .outbox()
+      .filter((e) => e.kind === 'sendMessage' && e.payload.conversationId === conversationId)
+      .map((e, i) => {
+        const p = (e as Extract<typeof e, { kind: 'sendMessage' }>).payload;
+        return {
+          id: `pending:${p.clientId}`,
+          clientId: p.clientId,
+          conversationId,
+          senderId: p.senderId,
+          senderName: p.senderName,
+          body: p.body,
+          seq: last + i + 1,
+          createdAt: p.createdAt,
+          rev: 0,
+          pending: true,
+        };
+      });
+  }
+
+  private createHandlers(): Handlers {
+    return {
+      getSnapshot: async () => this.snapshot(),
+
+      signIn: async ({ serverUrl, email, password }) => {
+        const url = new URL(serverUrl).origin;
+        const res = await serverApi.login(url, email, password);
+        const meta = this.cache.getMeta();
+        // Another server or another person: nothing of the old replica may show.
+        if (meta.serverUrl !== url || meta.user?.id !== res.user.id) this.cache.clearReplica();
+        this.tokens.set(res.token);
+        this.cache.setMeta({ serverUrl: url, user: res.user });
+        this.user = res.user;
+        this.engine.start(url, res.token);
+        this.emit({ type: 'snapshot', snapshot: this.snapshot() });
+        return { user: res.user };
+      },
+
+      signOut: async () => {
+        const meta = this.cache.getMeta();
+        const token = this.tokens.get();
+        this.engine.stop();
+        if (token && meta.serverUrl)
+          await serverApi.logout(meta.serverUrl, token).catch(() => undefined);
+        this.tokens.set(null);
+        this.cache.clearReplica();
+        this.user = null;
+        Object.assign(this.engine.connection, {
+          status: 'signedOut',
+          serverUrl: this.defaultServerUrl,
+          lastSyncedAt: null,
+          pendingActions: 0,
+        });
+        this.emit({ type: 'snapshot', snapshot: this.snapshot() });
+        return null;
+      },
+
+      loadMessages: async ({ conversationId, beforeSeq }) => {
+        const { serverUrl, token } = this.requireSession();
+        let messages = this.cache.messages(conversationId, beforeSeq, PAGE);
+        let hasMore = messages.length === PAGE || (messages[0]?.seq ?? 1) > 1;
+        if (messages.length < PAGE && this.engine.connected && token) {
+          const res = await serverApi
+            .messagesBefore(serverUrl, token, conversationId, beforeSeq, PAGE)
+            .catch(() => null);
+          if (res) {
+            this.cache.upsertMessages(res.messages);
+            messages = this.cache.messages(conversationId, beforeSeq, PAGE);
+            hasMore = res.hasMore ?? res.messages.length === PAGE;
+          }
+        }
+        const thread: ThreadMessage[] = messages.map((m) => ({ ...m, pending: false }));
+        if (beforeSeq === undefined) thread.push(...this.pendingMessages(conversationId));
+        return { messages: thread, hasMore };
+      },
+
+      sendMessage: async ({ conversationId, body }) => {
+        const { user } = this.requireSession();
+        const clientId = randomUUID();
+        this.cache.enqueue({
+          kind: 'sendMessage',
+          payload: {
+            clientId,
+            conversationId,
+            body,
+            senderId: user.id,
+            senderName: user.name,
+            createdAt: Date.now(),
+          },
+        });
+        const pending = this.pendingMessages(conversationId).find((m) => m.clientId === clientId)!;
+        this.emit({ type: 'messages', conversationId, messages: [pending] });
+        this.engine.kick();
+        return pending;
+      },
+
+      markRead: async (payload) => {
+        this.requireSession();
+        this.cache.enqueue({ kind: 'markRead', payload });
+        this.engine.kick();
+        return null;
+      },
+
+      setTyping: async (payload) => {
+        await this.engine.emitNow('typing', payload);
+        return null;
+      },
+
+      setPresence: async (payload) => {
+        await this.engine.emitNow('setPresence', payload);
+        return null;
+      },
+
+      ackAlarm: async (payload) => {
+        this.requireSession();
+        this.cache.enqueue({ kind: 'ackAlarm', payload });
+        this.engine.kick();
+        return null;
+      },
+
+      sendCommand: async ({ screenIds, type, params }) => {
+        this.requireSession();
+        const commandId = randomUUID();
+        this.cache.enqueue({
+          kind: 'sendCommand',
+          payload: { commandId, screenIds, type, params },
+        });
+        this.engine.kick();
+        return { commandIds: [commandId] };
+      },
+
+      getScreenHistory: async ({ screenId }) => {
+        const { serverUrl, token } = this.requireSession();
+        if (this.engine.connected && token) {
+          const fresh = await serverApi.screenHistory(serverUrl, token, screenId).catch(() => null);
+          if (fresh) {
+            const history = {
+              states: fresh.states,
+              telemetry: fresh.telemetry.map((t) => ({ ...t })),
+            };
+            this.cache.putScreenHistory(screenId, history);
+            return history;
+          }
+        }
+        return this.cache.screenHistory(screenId) ?? { states: [], telemetry: [] };
+      },
+
+      markNotificationRead: async ({ notificationId }) => {
+        const { serverUrl, token } = this.requireSession();
+        const local = this.cache.notifications().find((n) => n.id === notificationId);
+        if (local && !local.readAt) {
+          const updated = { ...local, readAt: Date.now() };
+          this.cache.upsertNotifications([updated]);
+          this.emit({ type: 'notifications', notifications: [updated] });
+        }
+        if (token)
+          await serverApi
+            .markNotificationRead(serverUrl, token, notificationId)
+            .catch(() => undefined);
+        return null;
+      },
+
+      ping: async () => {
+        const { serverUrl } = this.requireSession();
+        const started = performance.now();
+        await serverApi.health(serverUrl);
+        return { rttMs: Math.round((performance.now() - started) * 10) / 10 };
+      },
+    };
+  }
+}
+
+export function openConsoleCore(
+  cacheFile: string,
+  tokens: TokenStore,
+  defaultServerUrl: string | null = null,
+): ConsoleCore {
+  return new ConsoleCore(new ConsoleCache(cacheFile), tokens, defaultServerUrl);
+}

@@ -1,0 +1,313 @@
+/**
+ * The console's link to the server: one Socket.IO connection that, on every (re)connect,
+ * first catches up with `sync` from the cache's cursor, then sends the outbox in order, then
+ * stays live. Live events and sync answers both go through the cache's rev-aware upserts, so
+ * their order does not matter: the console ends with exactly the server's state.
+ *
+ * The cursor only moves forward through `sync` answers (which are complete up to their
+ * cursor); live events update entities but never the cursor, because a live stream can skip
+ * changes this console was not sent.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  ClientToServerEvents,
+  Message,
+  PresenceStatus,
+  Requests,
+  Responses,
+  ServerToClientEvents,
+  SyncResult,
+} from '../../../protocol';
+import type { ConnectionInfo, ConsoleEvent, ThreadMessage } from '../shared/console-api';
+import type { ConsoleCache, OutboxEntry } from './cache/console-cache';
+
+type ServerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const ACK_TIMEOUT_MS = 10_000;
+/** Errors after which an outbox entry is dropped: sending it again cannot succeed. */
+const PERMANENT = new Set([
+  'bad_request',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'too_large',
+  'unauthorized',
+]);
+
+export class SyncEngine {
+  private socket: ServerSocket | null = null;
+  private flushing = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  readonly presence = new Map<string, PresenceStatus>();
+  readonly connection: ConnectionInfo;
+
+  constructor(
+    private readonly cache: ConsoleCache,
+    private readonly emit: (event: ConsoleEvent) => void,
+    private readonly onUnauthorized: () => void,
+  ) {
+    const meta = cache.getMeta();
+    this.connection = {
+      status: 'signedOut',
+      serverUrl: meta.serverUrl,
+      lastSyncedAt: meta.lastSyncedAt,
+      pendingActions: cache.outboxSize(),
+      onlineCount: 0,
+      transport: null,
+      lastError: null,
+    };
+  }
+
+  get connected(): boolean {
+    return this.socket?.connected === true;
+  }
+
+  start(serverUrl: string, token: string): void {
+    this.stop();
+    this.setConnection({ status: 'connecting', serverUrl, lastError: null });
+    const socket: ServerSocket = io(serverUrl, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+      randomizationFactor: 0.5,
+      timeout: 5000,
+    });
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.catchUp(socket).catch((err: unknown) => {
+        this.setConnection({ lastError: `sync failed: ${(err as Error).message}` });
+        // Reconnecting retries the whole catch-up from the stored cursor.
+        socket.disconnect().connect();
+      });
+    });
+    socket.on('disconnect', (reason) => {
+      this.setConnection({
+        status: reason === 'io client disconnect' ? 'offline' : 'reconnecting',
+        transport: null,
+        lastSyncedAt: this.connection.status === 'live' ? Date.now() : this.connection.lastSyncedAt,
+      });
+      this.cache.setMeta({ lastSyncedAt: this.connection.lastSyncedAt });
+    });
+    socket.on('connect_error', (err) => {
+      if (err.message.startsWith('unauthorized')) {
+        this.stop();
+        this.setConnection({
+          status: 'signedOut',
+          lastError: 'Your session has ended; sign in again.',
+        });
+        this.onUnauthorized();
+        return;
+      }
+      this.setConnection({
+        status: 'offline',
+        lastError: `cannot reach ${serverUrl}: ${err.message}`,
+      });
+    });
+    this.listenLive(socket);
+  }
+
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+  }
+
+  /** Sends the outbox now if connected; otherwise it goes on the next connect. */
+  kick(): void {
+    this.setConnection({ pendingActions: this.cache.outboxSize() });
+    if (this.socket?.connected && this.connection.status === 'live')
+      void this.flushOutbox(this.socket);
+  }
+
+  /** Fire-and-forget events (typing, presence) that make no sense to queue offline. */
+  async emitNow<K extends keyof Requests>(
+    event: K,
+    payload: Requests[K],
+  ): Promise<Ack<Responses[K]> | null> {
+    const socket = this.socket;
+    if (!socket?.connected) return null;
+    try {
+      return await (
+        socket.timeout(ACK_TIMEOUT_MS) as unknown as {
+          emitWithAck(e: string, p: unknown): Promise<Ack<Responses[K]>>;
+        }
+      ).emitWithAck(event, payload);
+    } catch {
+      return null;
+    }
+  }
+
+  private async catchUp(socket: ServerSocket): Promise<void> {
+    let cursor = this.cache.getMeta().cursor;
+    for (;;) {
+      const res = await this.call(socket, 'sync', { cursor });
+      if (!res.ok) throw new Error(res.error.message);
+      this.applySync(res.data);
+      cursor = res.data.cursor;
+      this.cache.setMeta({ cursor });
+      if (!res.data.more) break;
+    }
+    this.setConnection({
+      status: 'live',
+      transport: socket.io.engine?.transport?.name ?? 'websocket',
+      lastSyncedAt: Date.now(),
+      lastError: null,
+    });
+    this.cache.setMeta({ lastSyncedAt: this.connection.lastSyncedAt });
+    await this.flushOutbox(socket);
+  }
+
+  private applySync(r: SyncResult): void {
+    const screens = this.cache.upsertScreens(r.screens);
+    if (screens.length) this.emit({ type: 'screens', screens });
+    const alarms = this.cache.upsertAlarms(r.alarms);
+    if (alarms.length) this.emit({ type: 'alarms', alarms });
+    const commands = this.cache.upsertCommands(r.commands);
+    if (commands.length) this.emit({ type: 'commands', commands });
+    const conversations = this.cache.upsertConversations(r.conversations);
+    if (conversations.length) this.emit({ type: 'conversations', conversations });
+    this.emitMessages(this.cache.upsertMessages(r.messages));
+    const notifications = this.cache.upsertNotifications(r.notifications);
+    if (notifications.length) this.emit({ type: 'notifications', notifications });
+    for (const p of r.presence) {
+      this.presence.set(p.userId, p.status);
+      this.emit({ type: 'presence', userId: p.userId, status: p.status });
+    }
+    this.setConnection({ onlineCount: r.onlineCount });
+  }
+
+  private emitMessages(messages: Message[]): void {
+    const byConversation = new Map<string, ThreadMessage[]>();
+    for (const m of messages) {
+      const list = byConversation.get(m.conversationId) ?? [];
+      list.push({ ...m, pending: false });
+      byConversation.set(m.conversationId, list);
+    }
+    for (const [conversationId, list] of byConversation)
+      this.emit({ type: 'messages', conversationId, messages: list });
+  }
+
+  private listenLive(socket: ServerSocket): void {
+    socket.on('billboardStatusUpdate', (batch) => {
+      const screens = this.cache.upsertScreens(batch.screens);
+      if (screens.length) this.emit({ type: 'screens', screens });
+    });
+    socket.on('alarm', (alarm) => {
+      const alarms = this.cache.upsertAlarms([alarm]);
+      if (alarms.length) this.emit({ type: 'alarms', alarms });
+    });
+    socket.on('commandResult', (command) => {
+      const commands = this.cache.upsertCommands([command]);
+      if (commands.length) this.emit({ type: 'commands', commands });
+    });
+    socket.on('newMessage', (m) => this.emitMessages(this.cache.upsertMessages([m])));
+    socket.on('conversationUpdate', (c) => {
+      const conversations = this.cache.upsertConversations([c]);
+      if (conversations.length) this.emit({ type: 'conversations', conversations });
+    });
+    socket.on('notification', (n) => {
+      if (this.cache.upsertNotifications([n]).length)
+        this.emit({ type: 'notification', notification: n, toast: true });
+    });
+    socket.on('messageRead', (r) => this.emit({ type: 'readReceipt', ...r }));
+    socket.on('typing', (t) => this.emit({ type: 'typing', ...t }));
+    socket.on('userOnline', (p) => {
+      this.presence.set(p.userId, p.status);
+      this.emit({ type: 'presence', userId: p.userId, status: p.status });
+      this.setConnection({ onlineCount: p.onlineCount });
+    });
+    socket.on('userOffline', (p) => {
+      this.presence.set(p.userId, 'offline');
+      this.emit({ type: 'presence', userId: p.userId, status: 'offline' });
+      this.setConnection({ onlineCount: p.onlineCount });
+    });
+  }
+
+  /** Sends queued actions one by one, in order; each leaves the outbox only once acknowledged. */
+  private async flushOutbox(socket: ServerSocket): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (const entry of this.cache.outbox()) {
+        if (!socket.connected) return;
+        const res = await this.send(socket, entry).catch(() => null);
+        if (res === null) return; // no answer: the next connect sends it again (idempotent)
+        if (!res.ok && !PERMANENT.has(res.error.code)) {
+          this.retryTimer = setTimeout(() => this.kick(), 2000);
+          return;
+        }
+        if (!res.ok)
+          this.setConnection({ lastError: `${describe(entry)} was refused: ${res.error.message}` });
+        this.cache.removeFromOutbox(entry.seq);
+        if (entry.kind === 'sendMessage') {
+          if (res.ok) this.emitMessages(this.cache.upsertMessages([res.data as Message]));
+          else
+            this.emit({
+              type: 'messages',
+              conversationId: entry.payload.conversationId,
+              messages: [],
+            });
+        }
+        this.setConnection({ pendingActions: this.cache.outboxSize() });
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private send(socket: ServerSocket, entry: OutboxEntry): Promise<Ack<unknown>> {
+    switch (entry.kind) {
+      case 'sendMessage':
+        return this.call(socket, 'sendMessage', {
+          clientId: entry.payload.clientId,
+          conversationId: entry.payload.conversationId,
+          body: entry.payload.body,
+        });
+      case 'markRead':
+        return this.call(socket, 'markRead', entry.payload);
+      case 'ackAlarm':
+        return this.call(socket, 'ackAlarm', entry.payload);
+      case 'sendCommand':
+        return this.call(socket, 'sendCommand', {
+          commandId: entry.payload.commandId,
+          target: { screenIds: entry.payload.screenIds },
+          type: entry.payload.type,
+          params: entry.payload.params,
+        });
+    }
+  }
+
+  private call<K extends keyof Requests>(
+    socket: ServerSocket,
+    event: K,
+    payload: Requests[K],
+  ): Promise<Ack<Responses[K]>> {
+    return (
+      socket.timeout(ACK_TIMEOUT_MS) as unknown as {
+        emitWithAck(e: string, p: unknown): Promise<Ack<Responses[K]>>;
+      }
+    ).emitWithAck(event, payload);
+  }
+
+  private setConnection(patch: Partial<ConnectionInfo>): void {
+    Object.assign(this.connection, patch);
+    this.emit({ type: 'connection', connection: { ...this.connection } });
+  }
+}
+
+function describe(entry: OutboxEntry): string {
+  switch (entry.kind) {
+    case 'sendMessage':
+      return 'A message';
+    case 'markRead':
+      return 'A read marker';
+    case 'ackAlarm':
+      return 'An alarm acknowledgement';
+    case 'sendCommand':
+      return `The ${entry.payload.type} command`;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The browser host: runs the console core in Node, serves the built renderer, and carries the
+ * console API over a WebSocket at /console-api (the same calls and events the Electron preload
+ * carries over IPC). It listens on loopback only and accepts WebSocket upgrades only from its
+ * own origin, so no other web page can drive it.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type net from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ConsoleError } from '../shared/console-api';
+import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import type { ClientFrame, HostFrame } from '../shared/ws-console-client';
+import { openConsoleCore, type ConsoleCore } from '../core/console-core';
+import { FileTokenStore } from '../core/token-store';
+
+export interface ConsoleHost {
+  url: string;
+  port: number;
+  core: ConsoleCore;
+  close(): Promise<void>;
+}
+
+export async function startConsoleHost(opts: {
+  port: number;
+  dataDir: string;
+  rendererDir: string;
+  host?: string;
+  defaultServerUrl?: string;
+}): Promise<ConsoleHost> {
+  if (!fs.existsSync(path.join(opts.rendererDir, 'index.html'))) {
+    throw new Error(`no built renderer in ${opts.rendererDir}: run npm run build:web`);
+  }
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const core = openConsoleCore(
+    path.join(opts.dataDir, 'console-cache.db'),
+    new FileTokenStore(path.join(opts.dataDir, 'session-token')),
+    opts.defaultServerUrl ?? null,
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  app.use(express.static(opts.rendererDir, { index: 'index.html' }));
+  const server = http.createServer(app);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  server.on('upgrade', (req, socket, head) => {
+    const origin = req.headers.origin;
+    const expected = `http://${req.headers.host}`;
+    if (new URL(req.url ?? '/', expected).pathname !== '/console-api' || origin !== expected) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, core));
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    core,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      core.close();
+    },
+  };
+}
+
+function serve(ws: WebSocket, core: ConsoleCore): void {
+  const send = (frame: HostFrame) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  };
+  const unsubscribe = core.subscribe((event) => send({ event }));
+  ws.on('close', unsubscribe);
+  ws.on('message', (raw) => {
+    let frame: ClientFrame;
+    try {
+      frame = JSON.parse(String(raw)) as ClientFrame;
+      if (typeof frame.id !== 'number' || typeof frame.method !== 'string')
+        throw new Error('not a call');
+    } catch {
+      return; // not a frame of ours; nothing to answer to
+    }
+    core.invoke(frame.method, frame.params).then(
+      (data) => send({ id: frame.id, ok: true, data }),
+      (err: unknown) => {
+        const code = err instanceof ConsoleError ? err.code : 'internal';
+        if (!(err instanceof ConsoleError)) console.error('[marquee host]', err);
+        send({ id: frame.id, ok: false, error: { code, message: (err as Error).message } });
+      },
+    );
+  });
+}

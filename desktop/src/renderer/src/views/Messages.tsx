@@ -1,0 +1,495 @@
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
+import type { Conversation } from '../../../../../protocol';
+import { MAX_MESSAGE_LENGTH } from '../../../../../protocol/socket';
+import type { ThreadMessage } from '../../../shared/console-api';
+import { consoleApi } from '../../console-api-client';
+import {
+  addLocalMessage,
+  applyMessagePage,
+  useConsole,
+  type Thread,
+  type TypingEntry,
+} from '../state/store';
+import { href } from '../state/router';
+import { when } from '../format';
+import { Empty, PresenceDot } from '../components/common';
+import { Icon } from '../components/Icon';
+
+/** Re-send 'typing: true' at most this often while the operator keeps typing. */
+export const TYPING_THROTTLE_MS = 3000;
+/** Say 'typing: false' after this long without a keystroke. */
+export const TYPING_IDLE_MS = 4000;
+
+const EMPTY_THREAD: Thread = { messages: [], hasMore: false, loaded: false };
+const NO_TYPING: TypingEntry[] = [];
+
+function lastActivity(c: Conversation): number {
+  return c.lastMessage?.createdAt ?? 0;
+}
+
+function ConversationItem({
+  conversation,
+  active,
+  me,
+}: {
+  conversation: Conversation;
+  active: boolean;
+  me: string | undefined;
+}) {
+  const screenName = useConsole((s) =>
+    conversation.screenId ? s.screens.get(conversation.screenId)?.name : undefined,
+  );
+  const others = conversation.participants.filter((p) => p.userId !== me);
+  const last = conversation.lastMessage;
+  return (
+    <li>
+      <a
+        href={href.messages(conversation.id)}
+        className={`conversation-item${active ? ' active' : ''}${conversation.unread ? ' has-unread' : ''}`}
+        data-testid="conversation-item"
+        data-conversation-id={conversation.id}
+        aria-current={active ? 'true' : undefined}
+      >
+        <span className="conv-top">
+          <span className="conv-title">{conversation.title}</span>
+          {last && <time className="conv-time">{when(last.createdAt)}</time>}
+        </span>
+        <span className="conv-people">
+          {others.slice(0, 5).map((p) => (
+            <span key={p.userId} className="conv-person">
+              <PresenceDot userId={p.userId} name={p.name} />
+              {p.name}
+            </span>
+          ))}
+          {others.length > 5 && <span className="muted">+{others.length - 5}</span>}
+        </span>
+        {conversation.screenId && (
+          <span className="conv-screen">
+            <Icon name="screen" size={12} /> {screenName ?? conversation.screenId}
+          </span>
+        )}
+        <span className="conv-bottom">
+          <span className="conv-preview">
+            {last ? (
+              <>
+                <span className="muted">{last.senderId === me ? 'You' : last.senderName}: </span>
+                {last.body}
+              </>
+            ) : (
+              <span className="muted">No messages yet</span>
+            )}
+          </span>
+          <span
+            className="unread-badge"
+            data-testid="unread-count"
+            data-count={conversation.unread}
+            aria-label={`${conversation.unread} unread`}
+          >
+            {conversation.unread}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+}
+
+const MessageItem = memo(function MessageItem({
+  message,
+  mine,
+  read,
+  showSender,
+}: {
+  message: ThreadMessage;
+  mine: boolean;
+  read: boolean;
+  showSender: boolean;
+}) {
+  return (
+    <li
+      className={`message-item${mine ? ' mine' : ''}${message.pending ? ' pending' : ''}`}
+      data-testid="message-item"
+      data-client-id={message.clientId}
+      data-message-id={message.id}
+      data-seq={message.pending ? undefined : message.seq}
+      data-pending={String(message.pending)}
+      data-read={String(read)}
+    >
+      {showSender && !mine && <div className="message-sender">{message.senderName}</div>}
+      <div className="message-bubble">
+        {/* Plain text only: React escapes it; white-space keeps the sender's line breaks. */}
+        <div className="message-body">{message.body}</div>
+        <div className="message-meta">
+          <time dateTime={new Date(message.createdAt).toISOString()}>
+            {when(message.createdAt)}
+          </time>
+          {mine &&
+            (message.pending ? (
+              <span className="tick pending" title="Waiting to send">
+                pending
+              </span>
+            ) : (
+              <span
+                className={`tick${read ? ' read' : ''}`}
+                title={read ? 'Read' : 'Sent'}
+                aria-label={read ? 'Read' : 'Sent'}
+              >
+                {read ? '✓✓' : '✓'}
+              </span>
+            ))}
+        </div>
+      </div>
+    </li>
+  );
+});
+
+function TypingIndicator({ conversationId }: { conversationId: string }) {
+  const typing = useConsole((s) => s.typing.get(conversationId) ?? NO_TYPING);
+  if (typing.length === 0) return <div className="typing-slot" />;
+  const names = typing.map((t) => t.name);
+  const text =
+    names.length === 1
+      ? `${names[0]} is typing…`
+      : names.length === 2
+        ? `${names[0]} and ${names[1]} are typing…`
+        : `${names.length} people are typing…`;
+  return (
+    <div className="typing-slot">
+      <span className="typing-indicator" data-testid="typing-indicator" aria-live="polite">
+        <span className="typing-dots" aria-hidden="true">
+          <i />
+          <i />
+          <i />
+        </span>
+        {text}
+      </span>
+    </div>
+  );
+}
+
+function Composer({ conversationId }: { conversationId: string }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const typingSentAt = useRef(0);
+  const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+
+  const sendTyping = useCallback(
+    (isTyping: boolean) => {
+      consoleApi
+        .setTyping({ conversationId, isTyping })
+        .catch((e: unknown) => console.warn('setTyping', e));
+    },
+    [conversationId],
+  );
+
+  const stopTyping = useCallback(() => {
+    if (idleTimer.current) clearTimeout(idleTimer.current);
+    idleTimer.current = null;
+    if (typingSentAt.current) {
+      typingSentAt.current = 0;
+      sendTyping(false);
+    }
+  }, [sendTyping]);
+
+  // Leaving the thread: tell the others we stopped.
+  useEffect(() => stopTyping, [stopTyping]);
+
+  const onChange = (value: string) => {
+    setText(value);
+    setError(null);
+    if (!value.trim()) {
+      stopTyping();
+      return;
+    }
+    const now = Date.now();
+    if (now - typingSentAt.current > TYPING_THROTTLE_MS) {
+      typingSentAt.current = now;
+      sendTyping(true);
+    }
+    if (idleTimer.current) clearTimeout(idleTimer.current);
+    idleTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+  };
+
+  const send = async () => {
+    const body = text.trim();
+    if (!body) return;
+    if (body.length > MAX_MESSAGE_LENGTH) {
+      setError(`Messages are limited to ${MAX_MESSAGE_LENGTH} characters.`);
+      return;
+    }
+    stopTyping();
+    setText('');
+    try {
+      const message = await consoleApi.sendMessage({ conversationId, body });
+      addLocalMessage(message);
+    } catch (e) {
+      setText((t) => t || body);
+      setError(e instanceof Error ? e.message : String(e));
+    }
+    inputRef.current?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void send();
+    }
+  };
+
+  const over = text.length > MAX_MESSAGE_LENGTH;
+  return (
+    <form
+      className="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      {error && (
+        <p className="form-error" role="alert" data-testid="composer-error">
+          {error}
+        </p>
+      )}
+      <div className="composer-row">
+        <label className="sr-only" htmlFor={`composer-${conversationId}`}>
+          Message
+        </label>
+        <textarea
+          id={`composer-${conversationId}`}
+          ref={inputRef}
+          data-testid="composer-input"
+          rows={2}
+          value={text}
+          placeholder="Write a message — Enter to send, Shift+Enter for a new line"
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => {
+            if (!text.trim()) stopTyping();
+          }}
+          aria-invalid={over || undefined}
+        />
+        <button
+          type="submit"
+          className="button primary"
+          data-testid="composer-send"
+          disabled={!text.trim() || over}
+        >
+          <Icon name="send" size={16} /> Send
+        </button>
+      </div>
+      {text.length > MAX_MESSAGE_LENGTH - 200 && (
+        <div className={`char-count${over ? ' over' : ''}`}>
+          {text.length} / {MAX_MESSAGE_LENGTH}
+        </div>
+      )}
+    </form>
+  );
+}
+
+function ThreadView({ conversation }: { conversation: Conversation }) {
+  const me = useConsole((s) => s.user?.id);
+  const thread = useConsole((s) => s.threads.get(conversation.id) ?? EMPTY_THREAD);
+  const screenName = useConsole((s) =>
+    conversation.screenId ? s.screens.get(conversation.screenId)?.name : undefined,
+  );
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const conversationId = conversation.id;
+
+  const load = useCallback(
+    async (beforeSeq?: number) => {
+      setLoading(true);
+      setError(null);
+      try {
+        const page = await consoleApi.loadMessages(
+          beforeSeq ? { conversationId, beforeSeq } : { conversationId },
+        );
+        applyMessagePage(conversationId, page.messages, page.hasMore);
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [conversationId],
+  );
+
+  // Always fetch the newest page on opening (the cache may have more than the events brought).
+  useEffect(() => {
+    atBottom.current = true;
+    void load();
+  }, [load]);
+
+  const messages = thread.messages;
+  const firstSent = messages.find((m) => !m.pending);
+  const loadOlder = () => {
+    if (!firstSent || loading) return;
+    const el = scrollRef.current;
+    const before = el ? el.scrollHeight - el.scrollTop : 0;
+    void load(firstSent.seq).then(() => {
+      // Keep the message that was on screen where it was.
+      requestAnimationFrame(() => {
+        if (el) el.scrollTop = el.scrollHeight - before;
+      });
+    });
+  };
+
+  // Follow new messages when the operator is at the bottom.
+  const lastKey = messages.at(-1)?.clientId;
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [lastKey, messages.length]);
+
+  // Mark read as messages arrive while the thread is open.
+  const maxSeq = messages.reduce((m, x) => (!x.pending && x.seq > m ? x.seq : m), 0);
+  const myLastRead = conversation.participants.find((p) => p.userId === me)?.lastReadSeq ?? 0;
+  const marked = useRef(0);
+  useEffect(() => {
+    marked.current = 0;
+  }, [conversationId]);
+  useEffect(() => {
+    if (maxSeq === 0 || maxSeq <= marked.current) return;
+    if (maxSeq <= myLastRead && conversation.unread === 0) return;
+    marked.current = maxSeq;
+    consoleApi.markRead({ conversationId, seq: maxSeq }).catch((e: unknown) => {
+      marked.current = 0;
+      console.warn('markRead', e);
+    });
+  }, [conversationId, maxSeq, myLastRead, conversation.unread]);
+
+  const others = conversation.participants.filter((p) => p.userId !== me);
+  /** Read by someone other than its author: for the operator's own messages, "read by others". */
+  const isRead = (m: ThreadMessage) =>
+    !m.pending &&
+    conversation.participants.some((p) => p.userId !== m.senderId && p.lastReadSeq >= m.seq);
+
+  return (
+    <section
+      className="thread"
+      aria-labelledby="thread-title"
+      data-testid="thread"
+      data-conversation-id={conversationId}
+    >
+      <header className="thread-header">
+        <div>
+          <h2 id="thread-title">{conversation.title}</h2>
+          <div className="thread-people">
+            {others.map((p) => (
+              <span key={p.userId} className="conv-person">
+                <PresenceDot userId={p.userId} name={p.name} /> {p.name}
+                <span className="muted small"> · {p.role}</span>
+              </span>
+            ))}
+          </div>
+        </div>
+        {conversation.screenId && (
+          <a className="chip link" href={href.screen(conversation.screenId)}>
+            <Icon name="screen" size={12} /> {screenName ?? conversation.screenId}
+          </a>
+        )}
+      </header>
+      <div
+        className="thread-scroll"
+        ref={scrollRef}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        }}
+      >
+        <div className="thread-top">
+          {thread.hasMore ? (
+            <button
+              type="button"
+              className="button ghost small"
+              data-testid="load-older"
+              onClick={loadOlder}
+              disabled={loading}
+            >
+              {loading ? 'Loading…' : 'Load earlier messages'}
+            </button>
+          ) : (
+            thread.loaded && <span className="muted small">Beginning of the conversation</span>
+          )}
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+        {messages.length === 0 && thread.loaded && <Empty>No messages yet. Say hello.</Empty>}
+        <ol className="message-list" aria-label="Messages" aria-live="polite">
+          {messages.map((m, i) => {
+            const prev = messages[i - 1];
+            return (
+              <MessageItem
+                key={m.clientId}
+                message={m}
+                mine={m.senderId === me}
+                read={isRead(m)}
+                showSender={!prev || prev.senderId !== m.senderId}
+              />
+            );
+          })}
+        </ol>
+      </div>
+      <TypingIndicator conversationId={conversationId} />
+      <Composer key={conversationId} conversationId={conversationId} />
+    </section>
+  );
+}
+
+export function MessagesView({ conversationId }: { conversationId: string | null }) {
+  const conversations = useConsole((s) => s.conversations);
+  const me = useConsole((s) => s.user?.id);
+  const sorted = useMemo(
+    () =>
+      [...conversations.values()].sort(
+        (a, b) => lastActivity(b) - lastActivity(a) || a.title.localeCompare(b.title),
+      ),
+    [conversations],
+  );
+  const active = conversationId ? conversations.get(conversationId) : undefined;
+
+  return (
+    <section className="messages-view" aria-labelledby="messages-title">
+      <aside className="conversations" aria-labelledby="messages-title">
+        <h1 id="messages-title">Messages</h1>
+        {sorted.length === 0 ? (
+          <Empty>No conversations yet.</Empty>
+        ) : (
+          <ul className="conversation-list">
+            {sorted.map((c) => (
+              <ConversationItem
+                key={c.id}
+                conversation={c}
+                active={c.id === conversationId}
+                me={me}
+              />
+            ))}
+          </ul>
+        )}
+      </aside>
+      {active ? (
+        <ThreadView key={active.id} conversation={active} />
+      ) : (
+        <div className="thread thread-empty">
+          <Empty>
+            {conversationId ? 'This conversation is not available.' : 'Pick a conversation.'}
+          </Empty>
+        </div>
+      )}
+    </section>
+  );
+}

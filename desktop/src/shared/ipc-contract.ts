@@ -1,0 +1,39 @@
+/**
+ * The parts of the console API contract with no dependencies, so the sandboxed preload can
+ * bundle them without pulling in zod (a sandboxed preload may require only `electron`).
+ */
+export const CONSOLE_METHODS = [
+  'getSnapshot',
+  'signIn',
+  'signOut',
+  'loadMessages',
+  'sendMessage',
+  'markRead',
+  'setTyping',
+  'setPresence',
+  'ackAlarm',
+  'sendCommand',
+  'getScreenHistory',
+  'markNotificationRead',
+  'ping',
+] as const;
+
+/** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */
+export const IPC_INVOKE_CHANNEL = 'marquee:console:invoke';
+export const IPC_EVENT_CHANNEL = 'marquee:console:event';
+
+/** Errors cross IPC/WebSocket as this shape and are rethrown as ConsoleError in the renderer. */
+export interface ConsoleErrorShape {
+  code: string;
+  message: string;
+}
+
+export class ConsoleError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConsoleError';
+  }
+}
