@@ -118,8 +118,9 @@ export class CommandRunner {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        abort.abort();
+        // Reject first: aborting makes the handler fail too, with a vaguer message.
         reject(new Error(`timed out after ${timeoutMs} ms`));
+        abort.abort();
       }, timeoutMs);
     });
     let status: CommandResultStatus;

@@ -14,20 +14,45 @@ function searchKey(s: Screen): string {
   return key;
 }
 
+/**
+ * A key whose plain string order is a natural, case-insensitive name order ("Screen 2" before
+ * "Screen 10"). Intl.Collator is correct but costs ~60 ms for 10,000 names; keys are cached per
+ * name, so a re-sort after a batch is plain string comparison (~5 ms).
+ */
+const nameKeys = new Map<string, string>();
+function nameKey(name: string): string {
+  let key = nameKeys.get(name);
+  if (key === undefined) {
+    key = name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/\d+/g, (d) => d.padStart(12, '0'));
+    if (nameKeys.size > 200_000) nameKeys.clear();
+    nameKeys.set(name, key);
+  }
+  return key;
+}
+
 /** Problems first. */
 const stateOrder: Record<ScreenStatus, number> = { lost: 0, offline: 1, unknown: 2, online: 3 };
 
-const byName = (a: Screen, b: Screen) => collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1);
+interface Row {
+  s: Screen;
+  k: string;
+}
 
-const comparators: Record<FleetSort, (a: Screen, b: Screen) => number> = {
-  name: byName,
-  state: (a, b) => stateOrder[a.state] - stateOrder[b.state] || byName(a, b),
+const byKey = (a: Row, b: Row) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.s.id < b.s.id ? -1 : 1);
+
+const comparators: Record<FleetSort, (a: Row, b: Row) => number> = {
+  name: byKey,
+  state: (a, b) => stateOrder[a.s.state] - stateOrder[b.s.state] || byKey(a, b),
   // Longest silent first: that is where an operator looks.
-  lastSeen: (a, b) => (a.lastSeen ?? -1) - (b.lastSeen ?? -1) || byName(a, b),
+  lastSeen: (a, b) => (a.s.lastSeen ?? -1) - (b.s.lastSeen ?? -1) || byKey(a, b),
   // Hottest first; screens without a reading last.
   temperature: (a, b) =>
-    (b.telemetry?.temperatureC ?? -Infinity) - (a.telemetry?.temperatureC ?? -Infinity) ||
-    byName(a, b),
+    (b.s.telemetry?.temperatureC ?? -Infinity) - (a.s.telemetry?.temperatureC ?? -Infinity) ||
+    byKey(a, b),
 };
 
 export function filterAndSort(
@@ -36,17 +61,17 @@ export function filterAndSort(
   search: string,
 ): string[] {
   const q = search.trim().toLowerCase();
-  const list: Screen[] = [];
+  const list: Row[] = [];
   for (const s of screens.values()) {
     if (s.retired && !prefs.showRetired) continue;
     if (prefs.state !== 'all' && s.state !== prefs.state) continue;
     if (prefs.tag && !s.tags.includes(prefs.tag)) continue;
     if (q && !searchKey(s).includes(q)) continue;
-    list.push(s);
+    list.push({ s, k: nameKey(s.name) });
   }
   const cmp = comparators[prefs.sort];
   list.sort(prefs.reverse ? (a, b) => cmp(b, a) : cmp);
-  return list.map((s) => s.id);
+  return list.map((r) => r.s.id);
 }
 
 export function allTags(screens: Map<string, Screen>): string[] {
