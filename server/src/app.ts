@@ -12,7 +12,12 @@ import { migrateToLatest } from './db/migrations';
 import { ensureFirstAdmin } from './auth/users';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
+import { createAlarmFeature } from './alarms/alarm-feature';
+import { createCommandFeature } from './commands/command-feature';
+import { EventStore } from './fleet/event-store';
 import { createFleetFeature, watchesWholeFleet } from './fleet/fleet-feature';
+import type { IngestHandlers } from './fleet/ingest';
+import { createChatFeature, type ChatFeature } from './chat/chat-feature';
 import { verifyDeviceCredentials } from './fleet/screens-repo';
 import { authRoutes } from './http/auth-routes';
 import { errorHandler, requireUser } from './http/middleware';
@@ -30,6 +35,7 @@ export interface RunningServer {
   embeddedBroker: EmbeddedBroker | null;
   ctx: ServerContext;
   fleet: Awaited<ReturnType<typeof createFleetFeature>>;
+  chat: ChatFeature;
   log: Logger;
   close(): Promise<void>;
 }
@@ -106,13 +112,54 @@ export async function startServer(
       metrics,
     };
 
-    const fleet = await createFleetFeature(ctx);
-    const features: Feature[] = [fleet];
+    const chat = createChatFeature(ctx);
+    // Ingest handlers are bound after the features they call exist.
+    const handlers: IngestHandlers = {};
+    const fleet = await createFleetFeature(ctx, { advertiserScreens: chat.advertiserScreens, handlers });
+    const alarms = createAlarmFeature(ctx, (alarm) => {
+      const screen = fleet.state.get(alarm.screenId);
+      chat.notifier
+        .notifyRoles(['admin', 'operator'], {
+          kind: 'alarm',
+          title: `${alarm.severity === 'critical' ? 'Critical' : 'Alarm'}: ${screen?.name ?? alarm.screenId}`,
+          body: alarm.message,
+          ref: { type: 'alarm', id: alarm.id },
+        })
+        .catch((err: unknown) => log.error({ err }, 'alarm notification failed'));
+    });
+    let link: MqttLink | null = null;
+    const commands = createCommandFeature(ctx, fleet.state, () => link);
+    const events = new EventStore(db.knex, log);
+    Object.assign(handlers, {
+      onEvent: (screenId, event) => {
+        events.add(screenId, event);
+        const screen = fleet.state.get(screenId);
+        if (screen) alarms.evaluator.onEvent(screen, event);
+      },
+      onCommandResult: (screenId, commandId, result) => commands.onResult(screenId, commandId, result),
+      onScreenChanged: (screenId) => {
+        const screen = fleet.state.get(screenId);
+        if (screen) alarms.evaluator.onTelemetry(screen);
+      },
+      onStateChanged: (screen, previous) => {
+        chat.notifier
+          .notifyScreenStatus(screen, previous)
+          .catch((err: unknown) => log.error({ err }, 'screen status notification failed'));
+      },
+    } satisfies IngestHandlers);
+    const features: Feature[] = [
+      fleet,
+      chat,
+      alarms,
+      commands,
+      { name: 'events', start: () => events.start(), stop: () => events.stop() },
+    ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.
     const router = new SocketRouter(log, metrics);
     const roomPolicies: Record<string, RoomPolicy> = {
       fleet: (user) => Promise.resolve(watchesWholeFleet(user)),
+      conversation: chat.roomPolicy,
     };
     registerRoomEvents(router, roomPolicies);
     const syncSources = features.flatMap((f) => (f.sync ? [f.sync] : []));
@@ -180,7 +227,6 @@ export async function startServer(
       );
     }
 
-    let link: MqttLink | null = null;
     link = await connectMqttLink({
       url: mqttUrl,
       clientId: `marquee-server-${process.env.MARQUEE_NODE_ID ?? 'main'}`,
@@ -212,7 +258,7 @@ export async function startServer(
       { url, mqttUrl, database: db.isPostgres ? 'postgres' : 'sqlite' },
       'marquee server listening',
     );
-    return { url, port, mqttUrl, embeddedBroker, ctx, fleet, log, close: cleanup };
+    return { url, port, mqttUrl, embeddedBroker, ctx, fleet, chat, log, close: cleanup };
   } catch (err) {
     await cleanup();
     throw err;

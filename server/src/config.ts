@@ -24,6 +24,19 @@ export const ServerConfig = z.object({
     .number()
     .positive()
     .default(24 * 7),
+  /** Alarms: how long a screen may be lost/offline before it is an alarm (blips are not). */
+  alarmGraceMs: z.coerce.number().int().min(0).default(30_000),
+  /** Alarms: an online agent silent this long is "connected but silent". */
+  heartbeatTimeoutMs: z.coerce.number().int().min(1000).default(45_000),
+  temperatureMaxC: z.coerce.number().default(75),
+  /** Alarms: this many state changes within flapWindowMs mark a screen's alarm as flapping. */
+  flapTransitions: z.coerce.number().int().min(2).default(4),
+  flapWindowMs: z.coerce.number().int().min(1000).default(10 * 60_000),
+  /** How often alarm timers and command expiry are evaluated (against the database). */
+  sweepMs: z.coerce.number().int().min(50).default(2000),
+  /** Telemetry history: full resolution this long, then 5-minute averages; pruned after retention. */
+  telemetryRawDays: z.coerce.number().positive().default(2),
+  telemetryRetentionDays: z.coerce.number().positive().default(30),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
@@ -42,6 +55,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     adminPassword: env.MARQUEE_ADMIN_PASSWORD || undefined,
     statusTickMs: env.MARQUEE_STATUS_TICK_MS,
     logLevel: env.LOG_LEVEL,
+    alarmGraceMs: env.MARQUEE_ALARM_GRACE_MS,
+    heartbeatTimeoutMs: env.MARQUEE_HEARTBEAT_TIMEOUT_MS,
+    temperatureMaxC: env.MARQUEE_TEMPERATURE_MAX_C,
+    flapTransitions: env.MARQUEE_FLAP_TRANSITIONS,
+    flapWindowMs: env.MARQUEE_FLAP_WINDOW_MS,
+    telemetryRawDays: env.MARQUEE_TELEMETRY_RAW_DAYS,
+    telemetryRetentionDays: env.MARQUEE_TELEMETRY_RETENTION_DAYS,
   };
   const parsed = ServerConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid configuration: ${describeZodError(parsed.error)}`);

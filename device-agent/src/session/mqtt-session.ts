@@ -82,6 +82,8 @@ export function startSession(
       reconnectPeriod: 0,
       resubscribe: false,
       queueQoSZero: false,
+      // mqtt-packet otherwise pre-builds 65,536 message-id buffers: ~10 MB of heap for nothing.
+      writeCache: false,
       incomingStore,
       outgoingStore,
       will,

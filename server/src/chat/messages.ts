@@ -89,7 +89,7 @@ export class MessageService {
       }
       throw err;
     }
-    if ('duplicate' in outcome) return this.replay(outcome.duplicate, conversationId);
+    if (outcome.kind === 'duplicate') return this.replay(outcome.duplicate, conversationId);
 
     const { message, view, notes } = outcome;
     this.deps.onSent(user.id, conversationId);
@@ -107,7 +107,7 @@ export class MessageService {
     // Holding the counter, look again: a concurrent attempt with this clientId has committed
     // by now if it got the counter first.
     const duplicate = await this.findByClientId(trx, user.id, req.clientId);
-    if (duplicate) return { duplicate };
+    if (duplicate) return { kind: 'duplicate' as const, duplicate };
     const me = await trx('conversation_participants')
       .where({ conversation_id: req.conversationId, user_id: user.id })
       .whereNull('removed_at')
@@ -150,7 +150,7 @@ export class MessageService {
       },
       now,
     );
-    return { message: toMessage(row, user.name), view: view!, notes };
+    return { kind: 'stored' as const, message: toMessage(row, user.name), view: view!, notes };
   }
 
   private replay(stored: Message, conversationId: string): { message: Message; created: boolean } {

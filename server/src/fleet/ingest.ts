@@ -10,6 +10,8 @@ import {
   parseTopic,
   type CommandResultPayload,
   type EventPayload,
+  type Screen,
+  type ScreenStatus,
 } from '../../../protocol';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -21,6 +23,8 @@ export interface IngestHandlers {
   onCommandResult?(screenId: string, commandId: string, result: CommandResultPayload): void;
   /** A screen's state or telemetry was applied (alarm evaluation hangs off this). */
   onScreenChanged?(screenId: string): void;
+  /** A screen's state moved (online → lost, ...): advertisers watching it are told. */
+  onStateChanged?(screen: Screen, previous: ScreenStatus): void;
 }
 
 export type RejectReason = 'bad_topic' | 'too_large' | 'bad_json' | 'schema';
@@ -82,9 +86,15 @@ export class Ingest {
 
     let outcome: ApplyResult = 'applied';
     switch (kind) {
-      case 'state':
+      case 'state': {
+        const previous = this.fleet.get(screenId)?.state;
         outcome = this.fleet.applyState(screenId, result.data as never);
+        const now = this.fleet.get(screenId);
+        if (outcome === 'applied' && previous && now && previous !== now.state) {
+          this.handlers.onStateChanged?.(now, previous);
+        }
         break;
+      }
       case 'telemetry':
         outcome = this.fleet.applyTelemetry(screenId, result.data as never);
         break;

@@ -19,18 +19,36 @@ export function isStale(state: string, lastSeen: number | null, now: number): bo
   return state === 'online' && (lastSeen === null || now - lastSeen > STALE_MS);
 }
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+// 24-hour clock throughout: an operations room reads "14:02", not "2:02 PM".
+const timeFmt = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 const timeSecFmt = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
   minute: '2-digit',
   second: '2-digit',
+  hourCycle: 'h23',
 });
 const dateTimeFmt = new Intl.DateTimeFormat(undefined, {
   month: 'short',
   day: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
+  hourCycle: 'h23',
 });
+const fullFmt = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+export const full = (ts: number) => fullFmt.format(ts);
 
 export const hhmm = (ts: number) => timeFmt.format(ts);
 export const hhmmss = (ts: number) => timeSecFmt.format(ts);
@@ -41,6 +59,8 @@ export function when(ts: number): string {
   const today = new Date();
   return d.toDateString() === today.toDateString() ? timeFmt.format(d) : dateTimeFmt.format(d);
 }
+
+export const HOT_C = 60;
 
 export function temp(c: number | null | undefined): string {
   return c === null || c === undefined ? '—' : `${c.toFixed(1)} °C`;

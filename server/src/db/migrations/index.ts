@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import * as m001 from './001_core';
+import * as m002 from './002_fleet_ops';
 import * as m003 from './003_chat';
 
 interface Migration {
@@ -13,6 +14,7 @@ interface Migration {
 
 const migrations: [string, Migration][] = [
   ['001_core', m001],
+  ['002_fleet_ops', m002],
   ['003_chat', m003],
 ];
 

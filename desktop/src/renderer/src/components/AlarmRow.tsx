@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { Alarm } from '../../../../../protocol';
 import { consoleApi } from '../../console-api-client';
 import { useConsole } from '../state/store';
@@ -14,7 +14,13 @@ const kindLabel: Record<Alarm['kind'], string> = {
   fault: 'Fault',
 };
 
-export function AlarmRow({ alarm, showScreen = true }: { alarm: Alarm; showScreen?: boolean }) {
+export const AlarmRow = memo(function AlarmRow({
+  alarm,
+  showScreen = true,
+}: {
+  alarm: Alarm;
+  showScreen?: boolean;
+}) {
   const screenName = useConsole((s) => s.screens.get(alarm.screenId)?.name);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -85,4 +91,4 @@ export function AlarmRow({ alarm, showScreen = true }: { alarm: Alarm; showScree
       </div>
     </li>
   );
-}
+});

@@ -2,7 +2,7 @@ import { useMemo, type ReactNode } from 'react';
 import type { PresenceStatus, ScreenStatus } from '../../../../../protocol';
 import { useConsole } from '../state/store';
 import { useNow } from '../state/clock';
-import { ago } from '../format';
+import { ago, full } from '../format';
 
 const stateText: Record<ScreenStatus, string> = {
   online: 'Online',
@@ -68,7 +68,7 @@ export function Ago({ ts, prefix = '' }: { ts: number | null; prefix?: string })
   return (
     <time
       dateTime={ts === null ? undefined : new Date(ts).toISOString()}
-      title={ts === null ? undefined : new Date(ts).toLocaleString()}
+      title={ts === null ? undefined : full(ts)}
     >
       {prefix}
       {ago(ts, now)}

@@ -182,11 +182,18 @@ function applyMessages(
   state: ConsoleState,
   conversationId: string,
   messages: ThreadMessage[],
-  page?: { hasMore: boolean },
+  page?: { hasMore: boolean; latest: boolean },
 ): ConsoleState {
   const prev = state.threads.get(conversationId);
+  let existing = prev?.messages ?? [];
+  if (page?.latest) {
+    // The newest page carries every message still in the outbox; a pending one missing from it
+    // was refused by the server and is gone.
+    const kept = new Set(messages.map((m) => m.clientId));
+    existing = existing.filter((m) => !m.pending || kept.has(m.clientId));
+  }
   const thread: Thread = {
-    messages: mergeMessages(prev?.messages ?? [], messages),
+    messages: mergeMessages(existing, messages),
     hasMore: page ? page.hasMore : (prev?.hasMore ?? false),
     loaded: Boolean(prev?.loaded || page),
   };
@@ -299,12 +306,14 @@ export function applyEvent(event: ConsoleEvent): void {
   consoleStore.set((s) => reduce(s, event));
 }
 
+/** A loadMessages page; `latest` when it was loaded without beforeSeq. */
 export function applyMessagePage(
   conversationId: string,
   messages: ThreadMessage[],
   hasMore: boolean,
+  latest: boolean,
 ): void {
-  consoleStore.set((s) => applyMessages(s, conversationId, messages, { hasMore }));
+  consoleStore.set((s) => applyMessages(s, conversationId, messages, { hasMore, latest }));
 }
 
 export function addLocalMessage(message: ThreadMessage): void {

@@ -3,7 +3,7 @@ import { consoleApi } from '../../console-api-client';
 import { addLocalMessage, useConsole } from '../state/store';
 import { useSelector } from '../state/create-store';
 import { clearEventLog, eventLog } from '../state/event-log';
-import { hhmmss } from '../format';
+import { full, hhmmss } from '../format';
 import { PresenceDot, useDirectory } from '../components/common';
 import { Sparkline, type Point } from '../components/Sparkline';
 
@@ -56,7 +56,7 @@ function ConnectionCard() {
         <dt>Signed in as</dt>
         <dd>{user ? `${user.name} <${user.email}> (${user.role})` : '—'}</dd>
         <dt>Last synced</dt>
-        <dd>{c.lastSyncedAt ? new Date(c.lastSyncedAt).toLocaleString() : '—'}</dd>
+        <dd>{c.lastSyncedAt ? full(c.lastSyncedAt) : '—'}</dd>
         <dt>Waiting to send</dt>
         <dd data-testid="diag-pending">{c.pendingActions}</dd>
         <dt>Round trip</dt>

@@ -10,13 +10,13 @@ import {
   type RefObject,
 } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ScreenStatus } from '../../../../../protocol';
+import type { Screen, ScreenStatus } from '../../../../../protocol';
 import { useSelector, useThrottledSelector } from '../state/create-store';
 import { consoleStore, useConsole } from '../state/store';
 import { fleetPrefs, setFleetPrefs, type FleetSort } from '../state/fleet-prefs';
 import { href } from '../state/router';
 import { useNow } from '../state/clock';
-import { ago, isStale, temp } from '../format';
+import { ago, HOT_C, isStale, temp } from '../format';
 import { StateBadge } from '../components/common';
 import { Icon } from '../components/Icon';
 import { allTags, filterAndSort, sameIds } from './fleet-order';
@@ -66,6 +66,8 @@ function FleetCounts() {
     </div>
   );
 }
+
+const hot = (s: Screen) => (s.telemetry?.temperatureC ?? -Infinity) >= HOT_C;
 
 /** Re-renders every second, alone: the age and the stale mark. */
 function Seen({ lastSeen, state }: { lastSeen: number | null; state: ScreenStatus }) {
@@ -121,7 +123,7 @@ const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: 
         {content ?? <span className="muted">nothing playing</span>}
       </span>
       <span className="tile-foot">
-        <span className="tile-temp">
+        <span className={hot(screen) ? 'tile-temp hot' : 'tile-temp'}>
           <Icon name="thermo" size={12} />
           {temp(screen.telemetry?.temperatureC)}
         </span>
@@ -158,7 +160,7 @@ const ScreenRow = memo(function ScreenRow({ id, index }: { id: string; index: nu
       <span className="col-content ellipsis" role="cell">
         {screen.telemetry?.content?.title ?? <span className="muted">—</span>}
       </span>
-      <span className="col-temp" role="cell">
+      <span className={hot(screen) ? 'col-temp hot' : 'col-temp'} role="cell">
         {temp(screen.telemetry?.temperatureC)}
       </span>
       <span className="col-seen" role="cell">

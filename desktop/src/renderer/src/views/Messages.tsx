@@ -36,6 +36,22 @@ function lastActivity(c: Conversation): number {
   return c.lastMessage?.createdAt ?? 0;
 }
 
+/** A direct conversation is shown under the other person's name. */
+export function conversationTitle(c: Conversation, me: string | undefined): string {
+  if (c.kind === 'direct') {
+    const other = c.participants.find((p) => p.userId !== me);
+    if (other) return other.name;
+  }
+  return c.title;
+}
+
+function typingText(typing: TypingEntry[]): string {
+  const names = typing.map((t) => t.name);
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
+}
+
 function ConversationItem({
   conversation,
   active,
@@ -50,6 +66,7 @@ function ConversationItem({
   );
   const others = conversation.participants.filter((p) => p.userId !== me);
   const last = conversation.lastMessage;
+  const typing = useConsole((s) => s.typing.get(conversation.id) ?? NO_TYPING);
   return (
     <li>
       <a
@@ -60,7 +77,7 @@ function ConversationItem({
         aria-current={active ? 'true' : undefined}
       >
         <span className="conv-top">
-          <span className="conv-title">{conversation.title}</span>
+          <span className="conv-title">{conversationTitle(conversation, me)}</span>
           {last && <time className="conv-time">{when(last.createdAt)}</time>}
         </span>
         <span className="conv-people">
@@ -79,7 +96,11 @@ function ConversationItem({
         )}
         <span className="conv-bottom">
           <span className="conv-preview">
-            {last ? (
+            {typing.length > 0 ? (
+              <span className="conv-typing" data-testid="conversation-typing">
+                {typingText(typing)}
+              </span>
+            ) : last ? (
               <>
                 <span className="muted">{last.senderId === me ? 'You' : last.senderName}: </span>
                 {last.body}
@@ -154,13 +175,7 @@ const MessageItem = memo(function MessageItem({
 function TypingIndicator({ conversationId }: { conversationId: string }) {
   const typing = useConsole((s) => s.typing.get(conversationId) ?? NO_TYPING);
   if (typing.length === 0) return <div className="typing-slot" />;
-  const names = typing.map((t) => t.name);
-  const text =
-    names.length === 1
-      ? `${names[0]} is typing…`
-      : names.length === 2
-        ? `${names[0]} and ${names[1]} are typing…`
-        : `${names.length} people are typing…`;
+  const text = typingText(typing);
   return (
     <div className="typing-slot">
       <span className="typing-indicator" data-testid="typing-indicator" aria-live="polite">
@@ -315,7 +330,7 @@ function ThreadView({ conversation }: { conversation: Conversation }) {
         const page = await consoleApi.loadMessages(
           beforeSeq ? { conversationId, beforeSeq } : { conversationId },
         );
-        applyMessagePage(conversationId, page.messages, page.hasMore);
+        applyMessagePage(conversationId, page.messages, page.hasMore, beforeSeq === undefined);
       } catch (e) {
         setError(e instanceof Error ? e.message : String(e));
       } finally {
@@ -352,6 +367,17 @@ function ThreadView({ conversation }: { conversation: Conversation }) {
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
   }, [lastKey, messages.length]);
 
+  // The conversation says there is a newer message than the thread holds (a missed event, a
+  // reconnect): fetch the newest page.
+  const lastSeq = conversation.lastMessage?.seq ?? 0;
+  const sentMax = messages.reduce((m, x) => (!x.pending && x.seq > m ? x.seq : m), 0);
+  const caughtUpTo = useRef(0);
+  useEffect(() => {
+    if (!thread.loaded || loading || lastSeq <= sentMax || caughtUpTo.current >= lastSeq) return;
+    caughtUpTo.current = lastSeq;
+    void load();
+  }, [thread.loaded, loading, lastSeq, sentMax, load]);
+
   // Mark read as messages arrive while the thread is open.
   const maxSeq = messages.reduce((m, x) => (!x.pending && x.seq > m ? x.seq : m), 0);
   const myLastRead = conversation.participants.find((p) => p.userId === me)?.lastReadSeq ?? 0;
@@ -384,7 +410,7 @@ function ThreadView({ conversation }: { conversation: Conversation }) {
     >
       <header className="thread-header">
         <div>
-          <h2 id="thread-title">{conversation.title}</h2>
+          <h2 id="thread-title">{conversationTitle(conversation, me)}</h2>
           <div className="thread-people">
             {others.map((p) => (
               <span key={p.userId} className="conv-person">

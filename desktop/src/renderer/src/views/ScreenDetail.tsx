@@ -145,9 +145,20 @@ const commandLabel: Record<CommandType, string> = {
   screenshot: 'Screenshot',
 };
 
+/** How far along the lifecycle a status is; terminal failures end the bar in red. */
+const stepsReached: Record<Command['status'], number> = {
+  queued: 0,
+  sent: 1,
+  accepted: 2,
+  succeeded: 3,
+  expired: 0,
+  rejected: 1,
+  failed: 2,
+};
+
 function CommandItem({ command }: { command: Command }) {
   const done = ['succeeded', 'failed', 'rejected', 'expired'].includes(command.status);
-  const reached = statusSteps.indexOf(command.status as (typeof statusSteps)[number]);
+  const reached = stepsReached[command.status];
   const screenshot =
     command.type === 'screenshot' && command.detail?.startsWith('data:image/')
       ? command.detail
@@ -170,11 +181,7 @@ function CommandItem({ command }: { command: Command }) {
           <li
             key={s}
             className={
-              i <= reached || command.status === 'succeeded'
-                ? 'reached'
-                : done && i === statusSteps.length - 1
-                  ? 'failed'
-                  : ''
+              i <= reached ? 'reached' : done && i === statusSteps.length - 1 ? 'failed' : ''
             }
           >
             {i === statusSteps.length - 1 && done && command.status !== 'succeeded'

@@ -1,0 +1,164 @@
+/**
+ * Decides when alarms are raised and cleared.
+ * - Timers (lost/offline after a grace period, heartbeat silence) are evaluated by a sweep that
+ *   reads the screens table, not this process's memory, so any server node can run it and a
+ *   restarted node picks up where the fleet is.
+ * - Temperature and agent faults are evaluated as their messages arrive.
+ * `openKeys` mirrors the open alarms to skip writes that would change nothing; the database's
+ * unique open key stays the authority.
+ */
+import type { Knex } from 'knex';
+import type { Alarm, EventPayload, Screen } from '../../../protocol';
+import type { ServerConfig } from '../config';
+import type { Logger } from '../log';
+import { clearAlarm, openAlarmKeys, openKey, raiseAlarm, type RaiseSpec } from './alarms-repo';
+
+/** Temperature must fall this far under the threshold to clear (no flapping at the line). */
+const TEMPERATURE_HYSTERESIS_C = 3;
+
+export interface AlarmSink {
+  (alarm: Alarm, isNew: boolean): void;
+}
+
+export class AlarmEvaluator {
+  private openKeys = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<void> | null = null;
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly config: Pick<
+      ServerConfig,
+      'alarmGraceMs' | 'heartbeatTimeoutMs' | 'temperatureMaxC' | 'flapTransitions' | 'flapWindowMs' | 'sweepMs'
+    >,
+    private readonly log: Logger,
+    private readonly publish: AlarmSink,
+  ) {}
+
+  async start(): Promise<void> {
+    this.openKeys = await openAlarmKeys(this.knex);
+    this.timer = setInterval(() => {
+      if (!this.sweeping) {
+        this.sweeping = this.sweep()
+          .catch((err: unknown) => this.log.error({ err }, 'alarm sweep failed'))
+          .finally(() => {
+            this.sweeping = null;
+          });
+      }
+    }, this.config.sweepMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  async raise(spec: RaiseSpec): Promise<Alarm> {
+    const { alarm, isNew } = await raiseAlarm(this.knex, spec);
+    this.openKeys.add(openKey(spec.screenId, spec.kind, spec.code));
+    this.publish(alarm, isNew);
+    return alarm;
+  }
+
+  async clear(key: string): Promise<void> {
+    this.openKeys.delete(key);
+    const alarm = await clearAlarm(this.knex, key);
+    if (alarm) this.publish(alarm, false);
+  }
+
+  /** Temperature, on every applied telemetry message. */
+  onTelemetry(screen: Screen): void {
+    const t = screen.telemetry?.temperatureC;
+    if (t === null || t === undefined) return;
+    const key = openKey(screen.id, 'temperature');
+    const max = this.config.temperatureMaxC;
+    if (t > max && !this.openKeys.has(key)) {
+      this.openKeys.add(key);
+      void this.raise({
+        screenId: screen.id,
+        kind: 'temperature',
+        severity: t > max + 10 ? 'critical' : 'warning',
+        message: `${screen.name}: ${t.toFixed(1)} °C, over the ${max} °C limit`,
+      }).catch((err: unknown) => this.log.error({ err }, 'temperature alarm failed'));
+    } else if (t < max - TEMPERATURE_HYSTERESIS_C && this.openKeys.has(key)) {
+      void this.clear(key).catch((err: unknown) => this.log.error({ err }, 'temperature clear failed'));
+    }
+  }
+
+  /** Faults the agent reports: raised and cleared by the agent's own events. */
+  onEvent(screen: Screen, event: EventPayload): void {
+    if (event.kind === 'fault') {
+      void this.raise({
+        screenId: screen.id,
+        kind: 'fault',
+        code: event.code,
+        severity: event.severity,
+        message: `${screen.name}: ${event.message || event.code}`,
+      }).catch((err: unknown) => this.log.error({ err }, 'fault alarm failed'));
+    } else if (event.kind === 'faultCleared') {
+      void this.clear(openKey(screen.id, 'fault', event.code)).catch((err: unknown) =>
+        this.log.error({ err }, 'fault clear failed'),
+      );
+    }
+  }
+
+  /**
+   * One pass over the timers (called by the interval; tests call it directly). It asks the
+   * database only for screens that are due and for the open alarms that may have to clear, so
+   * a large healthy fleet costs two indexed queries.
+   */
+  async sweep(now = Date.now()): Promise<void> {
+    this.openKeys = await openAlarmKeys(this.knex);
+    type Row = { id: string; name: string; state: Screen['state']; state_since: string | number | null; last_seen: string | number | null };
+    const due: Row[] = await this.knex('screens')
+      .where({ retired: false })
+      .andWhere((q) =>
+        q
+          .where((w) => w.whereIn('state', ['lost', 'offline']).andWhere('state_since', '<=', now - this.config.alarmGraceMs))
+          .orWhere((w) => w.where('state', 'online').andWhere('last_seen', '<=', now - this.config.heartbeatTimeoutMs)),
+      )
+      .select('id', 'name', 'state', 'state_since', 'last_seen');
+    for (const s of due) {
+      if (s.state === 'lost' || s.state === 'offline') {
+        if (this.openKeys.has(openKey(s.id, s.state))) continue;
+        const ago = Math.round((now - Number(s.state_since)) / 1000);
+        await this.raise({
+          screenId: s.id,
+          kind: s.state,
+          severity: s.state === 'lost' ? 'critical' : 'warning',
+          message: s.state === 'lost' ? `${s.name} lost contact ${ago} s ago` : `${s.name} was shut down ${ago} s ago`,
+          flapping: await this.isFlapping(s.id, now),
+        });
+      } else if (!this.openKeys.has(openKey(s.id, 'heartbeat'))) {
+        await this.raise({
+          screenId: s.id,
+          kind: 'heartbeat',
+          severity: 'warning',
+          message: `${s.name} is connected but silent for ${Math.round((now - Number(s.last_seen)) / 1000)} s`,
+        });
+      }
+    }
+    // Open timer alarms whose condition has ended.
+    const open: (Row & { kind: string; open_key: string; retired: boolean | number })[] = await this.knex('alarms')
+      .join('screens', 'screens.id', 'alarms.screen_id')
+      .whereNotNull('alarms.open_key')
+      .whereIn('alarms.kind', ['lost', 'offline', 'heartbeat'])
+      .select('alarms.kind', 'alarms.open_key', 'screens.state', 'screens.last_seen', 'screens.retired');
+    for (const a of open) {
+      const still =
+        !a.retired &&
+        (a.kind === 'heartbeat'
+          ? a.state === 'online' && a.last_seen !== null && now - Number(a.last_seen) >= this.config.heartbeatTimeoutMs
+          : a.state === a.kind);
+      if (!still) await this.clear(a.open_key);
+    }
+  }
+
+  private async isFlapping(screenId: string, now: number): Promise<boolean> {
+    const row = await this.knex('screen_state_history')
+      .where({ screen_id: screenId })
+      .andWhere('ts', '>=', now - this.config.flapWindowMs)
+      .count<{ n: number | string }[]>({ n: '*' });
+    return Number(row[0]?.n ?? 0) >= this.config.flapTransitions;
+  }
+}

@@ -1,0 +1,67 @@
+/** Alarms: evaluation, `ackAlarm`, REST, and the alarms' share of `sync` (operators and admins). */
+import { Router } from 'express';
+import type { Alarm } from '../../../protocol';
+import type { Feature, ServerContext } from '../context';
+import { AppError } from '../errors';
+import { FLEET_ROOM, watchesWholeFleet } from '../fleet/fleet-feature';
+import { requireRole, route, userOf } from '../http/middleware';
+import { AlarmEvaluator } from './alarm-evaluator';
+import { acknowledgeAlarm, alarmsInWindow, listAlarms } from './alarms-repo';
+
+export interface AlarmFeature extends Feature {
+  evaluator: AlarmEvaluator;
+}
+
+export function createAlarmFeature(ctx: ServerContext, onNewAlarm: (alarm: Alarm) => void = () => {}): AlarmFeature {
+  const publish = (alarm: Alarm, isNew: boolean) => {
+    ctx.io.to(FLEET_ROOM).emit('alarm', alarm);
+    if (isNew) onNewAlarm(alarm);
+  };
+  const evaluator = new AlarmEvaluator(ctx.knex, ctx.config, ctx.log, publish);
+  ctx.metrics.gauge('marquee_alarms_sweep_interval_ms', 'How often alarm timers are evaluated', () => ctx.config.sweepMs);
+
+  const acknowledge = async (alarmId: string, userId: string) => {
+    const { alarm, changed } = await acknowledgeAlarm(ctx.knex, alarmId, userId);
+    if (changed) publish(alarm, false);
+    return alarm;
+  };
+
+  return {
+    name: 'alarms',
+    evaluator,
+    registerSocketEvents(router) {
+      router.on('ackAlarm', async ({ user }, { alarmId }) => {
+        if (!watchesWholeFleet(user)) throw new AppError('forbidden', 'only operators and admins handle alarms');
+        return acknowledge(alarmId, user.id);
+      });
+    },
+    registerRoutes(router) {
+      const r = Router();
+      r.use('/alarms', requireRole('admin', 'operator'));
+      r.get(
+        '/alarms',
+        route(async (req, res) => {
+          const status = typeof req.query.status === 'string' ? req.query.status : undefined;
+          if (status && !['active', 'acknowledged', 'cleared'].includes(status)) {
+            throw new AppError('bad_request', 'status must be active, acknowledged or cleared');
+          }
+          const screenId = typeof req.query.screenId === 'string' ? req.query.screenId : undefined;
+          res.json({ alarms: await listAlarms(ctx.knex, { status, screenId, limit: 500 }) });
+        }),
+      );
+      r.post(
+        '/alarms/:id/ack',
+        route(async (req, res) => {
+          res.json({ alarm: await acknowledge(String(req.params.id), userOf(res).id) });
+        }),
+      );
+      router.use(r);
+    },
+    async sync(user, from, to) {
+      if (!watchesWholeFleet(user)) return {};
+      return { alarms: await alarmsInWindow(ctx.knex, from, to) };
+    },
+    start: () => evaluator.start(),
+    stop: () => evaluator.stop(),
+  };
+}

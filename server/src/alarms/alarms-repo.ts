@@ -1,0 +1,143 @@
+/**
+ * Alarms in the database. One open alarm per (screen, kind, code): raising it again updates
+ * it (count, time, message) instead of adding another; clearing closes it for the record.
+ * Every write takes a change-log revision first, which also serializes alarm writers across
+ * server nodes (see db/revisions.ts).
+ */
+import type { Knex } from 'knex';
+import type { Alarm, AlarmKind, FaultSeverity } from '../../../protocol';
+import { newId } from '../auth/tokens';
+import { reserveRevisions } from '../db/revisions';
+import { AppError } from '../errors';
+
+interface AlarmRow {
+  id: string;
+  screen_id: string;
+  kind: AlarmKind;
+  code: string;
+  severity: FaultSeverity;
+  status: Alarm['status'];
+  message: string;
+  flapping: boolean | number;
+  count: number;
+  raised_at: number | string;
+  updated_at: number | string;
+  acknowledged_by: string | null;
+  cleared_at: number | string | null;
+  open_key: string | null;
+  rev: number | string;
+}
+
+export const openKey = (screenId: string, kind: AlarmKind, code = '') => `${screenId}|${kind}|${code}`;
+
+export function rowToAlarm(r: AlarmRow): Alarm {
+  return {
+    id: r.id,
+    screenId: r.screen_id,
+    kind: r.kind,
+    code: r.code,
+    severity: r.severity,
+    status: r.status,
+    message: r.message,
+    flapping: Boolean(r.flapping),
+    count: Number(r.count),
+    raisedAt: Number(r.raised_at),
+    updatedAt: Number(r.updated_at),
+    acknowledgedBy: r.acknowledged_by,
+    clearedAt: r.cleared_at === null ? null : Number(r.cleared_at),
+    rev: Number(r.rev),
+  };
+}
+
+export interface RaiseSpec {
+  screenId: string;
+  kind: AlarmKind;
+  code?: string;
+  severity: FaultSeverity;
+  message: string;
+  flapping?: boolean;
+}
+
+export async function raiseAlarm(knex: Knex, spec: RaiseSpec, now = Date.now()): Promise<{ alarm: Alarm; isNew: boolean }> {
+  const key = openKey(spec.screenId, spec.kind, spec.code);
+  return knex.transaction(async (trx) => {
+    const rev = await reserveRevisions(trx, 1);
+    const existing = await trx<AlarmRow>('alarms').where({ open_key: key }).first();
+    if (existing) {
+      const patch = {
+        count: Number(existing.count) + 1,
+        updated_at: now,
+        message: spec.message,
+        severity: spec.severity,
+        flapping: spec.flapping ?? Boolean(existing.flapping),
+        rev,
+      };
+      await trx('alarms').where({ id: existing.id }).update(patch);
+      return { alarm: rowToAlarm({ ...existing, ...patch }), isNew: false };
+    }
+    const row: AlarmRow = {
+      id: newId(),
+      screen_id: spec.screenId,
+      kind: spec.kind,
+      code: spec.code ?? '',
+      severity: spec.severity,
+      status: 'active',
+      message: spec.message,
+      flapping: spec.flapping ?? false,
+      count: 1,
+      raised_at: now,
+      updated_at: now,
+      acknowledged_by: null,
+      cleared_at: null,
+      open_key: key,
+      rev,
+    };
+    await trx('alarms').insert(row);
+    return { alarm: rowToAlarm(row), isNew: true };
+  });
+}
+
+export async function clearAlarm(knex: Knex, key: string, now = Date.now()): Promise<Alarm | null> {
+  return knex.transaction(async (trx) => {
+    const existing = await trx<AlarmRow>('alarms').where({ open_key: key }).first();
+    if (!existing) return null;
+    const rev = await reserveRevisions(trx, 1);
+    const patch = { status: 'cleared' as const, cleared_at: now, updated_at: now, open_key: null, rev };
+    await trx('alarms').where({ id: existing.id }).update(patch);
+    return rowToAlarm({ ...existing, ...patch });
+  });
+}
+
+/** Acknowledging is idempotent: an acknowledged alarm stays as it is; a cleared one is refused. */
+export async function acknowledgeAlarm(knex: Knex, alarmId: string, userId: string, now = Date.now()): Promise<{ alarm: Alarm; changed: boolean }> {
+  return knex.transaction(async (trx) => {
+    const existing = await trx<AlarmRow>('alarms').where({ id: alarmId }).first();
+    if (!existing) throw new AppError('not_found', `no alarm "${alarmId}"`);
+    if (existing.status !== 'active') return { alarm: rowToAlarm(existing), changed: false };
+    const rev = await reserveRevisions(trx, 1);
+    const patch = { status: 'acknowledged' as const, acknowledged_by: userId, updated_at: now, rev };
+    await trx('alarms').where({ id: alarmId }).update(patch);
+    return { alarm: rowToAlarm({ ...existing, ...patch }), changed: true };
+  });
+}
+
+export async function openAlarmKeys(knex: Knex): Promise<Set<string>> {
+  const rows = await knex('alarms').whereNotNull('open_key').select('open_key');
+  return new Set(rows.map((r: { open_key: string }) => r.open_key));
+}
+
+export async function alarmsInWindow(knex: Knex, from: number, to: number): Promise<Alarm[]> {
+  const rows = await knex<AlarmRow>('alarms').where('rev', '>', from).andWhere('rev', '<=', to).orderBy('rev');
+  return rows.map(rowToAlarm);
+}
+
+export async function listAlarms(knex: Knex, opts: { status?: string; screenId?: string; limit: number }): Promise<Alarm[]> {
+  const rows = await knex<AlarmRow>('alarms')
+    .modify((q) => {
+      if (opts.status) void q.where('status', opts.status);
+      if (opts.screenId) void q.where('screen_id', opts.screenId);
+    })
+    .orderBy('updated_at', 'desc')
+    .limit(opts.limit);
+  return rows.map(rowToAlarm);
+}

@@ -1,0 +1,170 @@
+/**
+ * Remote commands: `sendCommand` (operators and admins) to screens by id or by tag. Each is
+ * stored first, then published QoS 1 to the screen's `cmd/{id}` with its expiry; the broker
+ * keeps it for a screen that is offline (its agent has a persistent session) and delivers it
+ * when the screen returns. Results from the agent move it forward and go out as
+ * `commandResult`. A sweep expires commands nobody took and republishes ones the broker never
+ * acknowledged (the agent runs a command id once, so a republish cannot run it twice).
+ */
+import { Router } from 'express';
+import {
+  CommandParams,
+  requests,
+  topics,
+  type Command,
+  type CommandPayload,
+  type CommandResultPayload,
+  type ParsedRequests,
+  type Responses,
+  type User,
+} from '../../../protocol';
+import type { MqttLink } from '../broker/mqtt-link';
+import type { Feature, ServerContext } from '../context';
+import { AppError } from '../errors';
+import { FLEET_ROOM, watchesWholeFleet } from '../fleet/fleet-feature';
+import type { FleetState } from '../fleet/fleet-state';
+import { parseBody, requireRole, route, userOf } from '../http/middleware';
+import {
+  advanceCommand,
+  commandsForScreen,
+  commandsInWindow,
+  createCommands,
+  expiredCommandIds,
+  getCommand,
+  unsentCommands,
+} from './commands-repo';
+
+const REPUBLISH_AFTER_MS = 5000;
+
+export interface CommandFeature extends Feature {
+  send(user: User, req: ParsedRequests['sendCommand']): Promise<Responses['sendCommand']>;
+  onResult(screenId: string, commandId: string, result: CommandResultPayload): void;
+  sweep(now?: number): Promise<void>;
+}
+
+export function createCommandFeature(ctx: ServerContext, fleet: FleetState, link: () => MqttLink | null): CommandFeature {
+  let timer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<void> | null = null;
+  const emit = (c: Command) => ctx.io.to(FLEET_ROOM).emit('commandResult', c);
+
+  const publish = async (c: Command) => {
+    const l = link();
+    if (!l?.connected()) return; // stays queued; the sweep publishes it when the broker is back
+    const payload = { ts: Date.now(), expiresAt: c.expiresAt, type: c.type, params: c.params } as CommandPayload;
+    try {
+      await l.publish(topics.command(c.screenId, c.id), payload, { qos: 1 });
+    } catch (err) {
+      ctx.log.warn({ err, command: c.id }, 'command publish failed; will retry');
+      return;
+    }
+    const sent = await advanceCommand(ctx.knex, c.id, 'sent', null);
+    if (sent) emit(sent);
+  };
+
+  const send: CommandFeature['send'] = async (user, req) => {
+    if (!watchesWholeFleet(user)) throw new AppError('forbidden', 'only operators and admins send commands');
+    const params = CommandParams[req.type].parse(req.params) as Record<string, unknown>;
+    const candidates =
+      'tag' in req.target
+        ? fleet.all().filter((s) => !s.retired && s.tags.includes((req.target as { tag: string }).tag)).map((s) => s.id)
+        : [...new Set(req.target.screenIds)];
+    if (candidates.length === 0) throw new AppError('not_found', 'no screen matches the target');
+    const refused: { screenId: string; reason: string }[] = [];
+    const targets: string[] = [];
+    for (const id of candidates.sort()) {
+      const screen = fleet.get(id);
+      if (!screen || screen.retired) refused.push({ screenId: id, reason: 'no such screen' });
+      else if (!screen.capabilities.includes(req.type)) {
+        refused.push({ screenId: id, reason: `${screen.name} cannot ${req.type} (its agent offers ${screen.capabilities.join(', ') || 'no commands'})` });
+      } else targets.push(id);
+    }
+    if (targets.length === 0) {
+      throw new AppError('conflict', refused.map((r) => r.reason).join('; '));
+    }
+    const results = await createCommands(ctx.knex, {
+      requestId: req.commandId,
+      screenIds: targets,
+      type: req.type,
+      params,
+      ttlS: req.ttlS,
+      userId: user.id,
+    });
+    for (const { command, created } of results) {
+      if (!created) continue;
+      emit(command);
+      void publish(command).catch((err: unknown) => ctx.log.error({ err }, 'command publish failed'));
+    }
+    return { commands: results.map((r) => r.command), refused };
+  };
+
+  const onResult: CommandFeature['onResult'] = (screenId, commandId, result) => {
+    advanceCommand(ctx.knex, commandId, result.status, result.detail ?? null, screenId).then(
+      (c) => c && emit(c),
+      (err: unknown) => ctx.log.error({ err, commandId }, 'command result not stored'),
+    );
+  };
+
+  const sweep = async (now = Date.now()) => {
+    for (const id of await expiredCommandIds(ctx.knex, now)) {
+      const c = await advanceCommand(ctx.knex, id, 'expired', 'not taken by the screen before it expired', undefined, now);
+      if (c) emit(c);
+    }
+    for (const c of await unsentCommands(ctx.knex, now - REPUBLISH_AFTER_MS)) await publish(c);
+  };
+
+  return {
+    name: 'commands',
+    send,
+    onResult,
+    sweep,
+    registerSocketEvents(router) {
+      router.on('sendCommand', ({ user }, req) => send(user, req));
+    },
+    registerRoutes(router) {
+      const r = Router();
+      r.post(
+        '/commands',
+        requireRole('admin', 'operator'),
+        route(async (req, res) => {
+          const body = parseBody(requests.sendCommand, req.body);
+          res.status(201).json(await send(userOf(res), body));
+        }),
+      );
+      r.get(
+        '/commands/:id',
+        requireRole('admin', 'operator'),
+        route(async (req, res) => {
+          const c = await getCommand(ctx.knex, String(req.params.id));
+          if (!c) throw new AppError('not_found', 'no such command');
+          res.json({ command: c });
+        }),
+      );
+      r.get(
+        '/screens/:id/commands',
+        requireRole('admin', 'operator'),
+        route(async (req, res) => {
+          res.json({ commands: await commandsForScreen(ctx.knex, String(req.params.id)) });
+        }),
+      );
+      router.use(r);
+    },
+    async sync(user, from, to) {
+      if (!watchesWholeFleet(user)) return {};
+      return { commands: await commandsInWindow(ctx.knex, from, to) };
+    },
+    start() {
+      timer = setInterval(() => {
+        if (sweeping) return;
+        sweeping = sweep()
+          .catch((err: unknown) => ctx.log.error({ err }, 'command sweep failed'))
+          .finally(() => {
+            sweeping = null;
+          });
+      }, ctx.config.sweepMs);
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await sweeping;
+    },
+  };
+}
