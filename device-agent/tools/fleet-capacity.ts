@@ -25,6 +25,7 @@ const agents = await runSimulatedAgents({
   screens: Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${String(i).padStart(5, '0')}` })),
   brokerUrl,
   dataDir,
+  sessionExpiryS: 60,
 });
 await Promise.all(agents.map((a) => a.firstConnect));
 console.log(`${count} agents connected in ${Date.now() - t0} ms; rss ${rssMb()} MB (baseline ${baseline} MB)`);

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import express, { Router } from 'express';
+import type { Knex } from 'knex';
 import { ServerConfig, resolveDatabaseUrl, type ServerConfigInput } from './config';
 import type { Feature, ServerContext } from './context';
 import { openDatabase } from './db/connect';
@@ -12,14 +13,16 @@ import { migrateToLatest } from './db/migrations';
 import { ensureFirstAdmin } from './auth/users';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
-import { createAlarmFeature } from './alarms/alarm-feature';
-import { createCommandFeature } from './commands/command-feature';
+import { createAlarmFeature, type AlarmFeature } from './alarms/alarm-feature';
+import { createCommandFeature, type CommandFeature } from './commands/command-feature';
 import { EventStore } from './fleet/event-store';
+import { scheduleHistoryMaintenance } from './fleet/history-maintenance';
 import { createFleetFeature, watchesWholeFleet } from './fleet/fleet-feature';
 import type { IngestHandlers } from './fleet/ingest';
 import { createChatFeature, type ChatFeature } from './chat/chat-feature';
 import { verifyDeviceCredentials } from './fleet/screens-repo';
 import { authRoutes } from './http/auth-routes';
+import { userRoutes } from './http/user-routes';
 import { errorHandler, requireUser } from './http/middleware';
 import { createLogger, type Logger } from './log';
 import { Metrics } from './metrics';
@@ -36,11 +39,24 @@ export interface RunningServer {
   ctx: ServerContext;
   fleet: Awaited<ReturnType<typeof createFleetFeature>>;
   chat: ChatFeature;
+  alarms: AlarmFeature;
+  commands: CommandFeature;
   log: Logger;
   close(): Promise<void>;
 }
 
 export class PortInUseError extends Error {}
+
+function historyMaintenanceFeature(knex: Knex, isPostgres: boolean, config: ServerConfig, log: Logger): Feature {
+  let job: { stop(): Promise<void> } | null = null;
+  return {
+    name: 'history-maintenance',
+    start: () => {
+      job = scheduleHistoryMaintenance(knex, isPostgres, { rawDays: config.telemetryRawDays, retentionDays: config.telemetryRetentionDays }, log);
+    },
+    stop: () => job?.stop(),
+  };
+}
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -153,6 +169,7 @@ export async function startServer(
       alarms,
       commands,
       { name: 'events', start: () => events.start(), stop: () => events.stop() },
+      historyMaintenanceFeature(db.knex, db.isPostgres, config, log),
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.
@@ -208,6 +225,7 @@ export async function startServer(
     const api = Router();
     api.use(authRoutes(db.knex, config.sessionTtlHours * 3600_000));
     api.use(requireUser(db.knex));
+    api.use(userRoutes(db.knex));
     for (const f of features) f.registerRoutes?.(api);
     app.use('/api', api);
     app.use('/api', (_req, res) => {
@@ -258,7 +276,7 @@ export async function startServer(
       { url, mqttUrl, database: db.isPostgres ? 'postgres' : 'sqlite' },
       'marquee server listening',
     );
-    return { url, port, mqttUrl, embeddedBroker, ctx, fleet, chat, log, close: cleanup };
+    return { url, port, mqttUrl, embeddedBroker, ctx, fleet, chat, alarms, commands, log, close: cleanup };
   } catch (err) {
     await cleanup();
     throw err;

@@ -29,7 +29,11 @@ describe.each(testDatabases())('chat: access, conversations, content (%s)', (dbK
       abe: 'advertiser',
     });
     const { olga, ada } = world.users;
-    conv = await openConversation(world, olga!, { kind: 'group', title: 'Spring campaign', participantIds: [ada!.id] });
+    conv = await openConversation(world, olga!, {
+      kind: 'group',
+      title: 'Spring campaign',
+      participantIds: [ada!.id],
+    });
   });
   afterAll(async () => {
     await world?.server.stop();
@@ -40,45 +44,91 @@ describe.each(testDatabases())('chat: access, conversations, content (%s)', (dbK
     const { abe } = world.users;
     const s = await connect(world.server, abe!);
     const room = `conversation:${conv.id}`;
-    expect(await request(s.socket, 'joinRoom', { room })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await request(s.socket, 'joinRoom', { room: 'conversation:does-not-exist' })).toMatchObject({
+    expect(await request(s.socket, 'joinRoom', { room })).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
-    const send = await request(s.socket, 'sendMessage', { clientId: clientId(), conversationId: conv.id, body: 'hi' });
+    expect(
+      await request(s.socket, 'joinRoom', { room: 'conversation:does-not-exist' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    const send = await request(s.socket, 'sendMessage', {
+      clientId: clientId(),
+      conversationId: conv.id,
+      body: 'hi',
+    });
     expect(send).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await request(s.socket, 'markRead', { conversationId: conv.id, seq: 1 })).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
-    expect(await request(s.socket, 'typing', { conversationId: conv.id, isTyping: true })).toMatchObject({
+    expect(
+      await request(s.socket, 'typing', { conversationId: conv.id, isTyping: true }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
 
     const t = abe!.token;
-    expect((await api(world.server, 'GET', `/api/conversations/${conv.id}`, undefined, t)).status).toBe(403);
-    expect((await api(world.server, 'GET', `/api/conversations/${conv.id}/messages`, undefined, t)).status).toBe(403);
-    const post = await api(world.server, 'POST', `/api/conversations/${conv.id}/messages`, { clientId: clientId(), body: 'x' }, t);
+    expect(
+      (await api(world.server, 'GET', `/api/conversations/${conv.id}`, undefined, t)).status,
+    ).toBe(403);
+    expect(
+      (await api(world.server, 'GET', `/api/conversations/${conv.id}/messages`, undefined, t))
+        .status,
+    ).toBe(403);
+    const post = await api(
+      world.server,
+      'POST',
+      `/api/conversations/${conv.id}/messages`,
+      { clientId: clientId(), body: 'x' },
+      t,
+    );
     expect(post.status).toBe(403);
-    expect((await api(world.server, 'GET', '/api/conversations/nope/messages', undefined, t)).status).toBe(404);
-    const list = await api<{ conversations: Conversation[] }>(world.server, 'GET', '/api/conversations?scope=all', undefined, t);
+    expect(
+      (await api(world.server, 'GET', '/api/conversations/nope/messages', undefined, t)).status,
+    ).toBe(404);
+    const list = await api<{ conversations: Conversation[] }>(
+      world.server,
+      'GET',
+      '/api/conversations?scope=all',
+      undefined,
+      t,
+    );
     expect(list.body.conversations.map((c) => c.id)).not.toContain(conv.id);
     const sync = await call<SyncResult>(s.socket, 'sync', { cursor: 0 });
     expect(sync.conversations.map((c) => c.id)).not.toContain(conv.id);
     expect(sync.messages.filter((m) => m.conversationId === conv.id)).toEqual([]);
     s.close();
-    expect(await world.server.ctx.knex('messages').where({ conversation_id: conv.id }).count({ n: '*' })).toEqual([
-      { n: dbKind === 'postgres' ? '0' : 0 },
-    ]);
+    expect(
+      await world.server.ctx.knex('messages').where({ conversation_id: conv.id }).count({ n: '*' }),
+    ).toEqual([{ n: dbKind === 'postgres' ? '0' : 0 }]);
   });
 
   it('lets a non-participant operator read (join, history) but not write', async () => {
     const { oscar } = world.users;
     const s = await connect(world.server, oscar!);
-    expect(await request(s.socket, 'joinRoom', { room: `conversation:${conv.id}` })).toMatchObject({ ok: true });
-    expect((await api(world.server, 'GET', `/api/conversations/${conv.id}/messages`, undefined, oscar!.token)).status).toBe(200);
-    const send = await request(s.socket, 'sendMessage', { clientId: clientId(), conversationId: conv.id, body: 'hi' });
+    expect(await request(s.socket, 'joinRoom', { room: `conversation:${conv.id}` })).toMatchObject({
+      ok: true,
+    });
+    expect(
+      (
+        await api(
+          world.server,
+          'GET',
+          `/api/conversations/${conv.id}/messages`,
+          undefined,
+          oscar!.token,
+        )
+      ).status,
+    ).toBe(200);
+    const send = await request(s.socket, 'sendMessage', {
+      clientId: clientId(),
+      conversationId: conv.id,
+      body: 'hi',
+    });
     expect(send).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(send.ok === false && send.error.message).toMatch(/not a participant/);
     s.close();
@@ -90,9 +140,17 @@ describe.each(testDatabases())('chat: access, conversations, content (%s)', (dbK
     const reader = await connect(world.server, ada!);
     await call(reader.socket, 'joinRoom', { room: `conversation:${conv.id}` });
     const writer = await connect(world.server, olga!);
-    const sent = await call<Message>(writer.socket, 'sendMessage', { clientId: clientId(), conversationId: conv.id, body });
+    const sent = await call<Message>(writer.socket, 'sendMessage', {
+      clientId: clientId(),
+      conversationId: conv.id,
+      body,
+    });
     expect(sent.body).toBe(body);
-    const live = await waitFor(() => reader.got('newMessage').find((m) => m.id === sent.id), 3000, 'newMessage');
+    const live = await waitFor(
+      () => reader.got('newMessage').find((m) => m.id === sent.id),
+      3000,
+      'newMessage',
+    );
     expect(live.body).toBe(body);
     const row = await world.server.ctx.knex('messages').where({ id: sent.id }).first('body');
     expect(row.body).toBe(body);
@@ -125,11 +183,26 @@ describe.each(testDatabases())('chat: access, conversations, content (%s)', (dbK
       body: 'y'.repeat(MAX_MESSAGE_LENGTH),
     });
     expect(exact.ok).toBe(true);
-    const blank = await request(s.socket, 'sendMessage', { clientId: clientId(), conversationId: conv.id, body: '   ' });
-    expect(blank).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'body: empty message' } });
-    const nul = await request(s.socket, 'sendMessage', { clientId: clientId(), conversationId: conv.id, body: 'a\u0000b' });
+    const blank = await request(s.socket, 'sendMessage', {
+      clientId: clientId(),
+      conversationId: conv.id,
+      body: '   ',
+    });
+    expect(blank).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: 'body: empty message' },
+    });
+    const nul = await request(s.socket, 'sendMessage', {
+      clientId: clientId(),
+      conversationId: conv.id,
+      body: 'a\u0000b',
+    });
     expect(nul).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    const lone = await request(s.socket, 'sendMessage', { clientId: clientId(), conversationId: conv.id, body: 'a\ud800b' });
+    const lone = await request(s.socket, 'sendMessage', {
+      clientId: clientId(),
+      conversationId: conv.id,
+      body: 'a\ud800b',
+    });
     expect(lone).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     const rest = await api<{ error: { message: string } }>(
       world.server,
@@ -147,12 +220,28 @@ describe.each(testDatabases())('chat: access, conversations, content (%s)', (dbK
     const { olga } = world.users;
     const s = await connect(world.server, olga!);
     for (let i = 0; i < 20; i++) {
-      await call(s.socket, 'sendMessage', { clientId: clientId(), conversationId: conv.id, body: `burst ${i}` });
+      await call(s.socket, 'sendMessage', {
+        clientId: clientId(),
+        conversationId: conv.id,
+        body: `burst ${i}`,
+      });
     }
-    const over = await request(s.socket, 'sendMessage', { clientId: clientId(), conversationId: conv.id, body: 'one more' });
+    const over = await request(s.socket, 'sendMessage', {
+      clientId: clientId(),
+      conversationId: conv.id,
+      body: 'one more',
+    });
     expect(over).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
-    expect(over.ok === false && over.error.message).toMatch(/at most 20 messages in 10 s; try again in \d+ s/);
-    const rest = await api(world.server, 'POST', `/api/conversations/${conv.id}/messages`, { clientId: clientId(), body: 'r' }, olga!.token);
+    expect(over.ok === false && over.error.message).toMatch(
+      /at most 20 messages in 10 s; try again in \d+ s/,
+    );
+    const rest = await api(
+      world.server,
+      'POST',
+      `/api/conversations/${conv.id}/messages`,
+      { clientId: clientId(), body: 'r' },
+      olga!.token,
+    );
     expect(rest.status).toBe(429);
     s.close();
   });
@@ -167,7 +256,9 @@ describe.each(testDatabases())('chat: access, conversations, content (%s)', (dbK
       ada!.token,
     );
     expect(first.status).toBe(201);
-    expect(first.body.conversation.participants.map((p) => p.userId).sort()).toEqual([ada!.id, oscar!.id].sort());
+    expect(first.body.conversation.participants.map((p) => p.userId).sort()).toEqual(
+      [ada!.id, oscar!.id].sort(),
+    );
     const again = await api<{ conversation: Conversation }>(
       world.server,
       'POST',
@@ -177,27 +268,67 @@ describe.each(testDatabases())('chat: access, conversations, content (%s)', (dbK
     );
     expect(again.status).toBe(200);
     expect(again.body.conversation.id).toBe(first.body.conversation.id);
-    const toAdvertiser = await api(world.server, 'POST', '/api/conversations', { kind: 'direct', participantIds: [abe!.id] }, ada!.token);
+    const toAdvertiser = await api(
+      world.server,
+      'POST',
+      '/api/conversations',
+      { kind: 'direct', participantIds: [abe!.id] },
+      ada!.token,
+    );
     expect(toAdvertiser.status).toBe(403);
-    const group = await api(world.server, 'POST', '/api/conversations', { kind: 'group', participantIds: [oscar!.id] }, ada!.token);
+    const group = await api(
+      world.server,
+      'POST',
+      '/api/conversations',
+      { kind: 'group', participantIds: [oscar!.id] },
+      ada!.token,
+    );
     expect(group.status).toBe(403);
-    const unknown = await api(world.server, 'POST', '/api/conversations', { kind: 'group', participantIds: ['nobody'] }, oscar!.token);
+    const unknown = await api(
+      world.server,
+      'POST',
+      '/api/conversations',
+      { kind: 'group', participantIds: ['nobody'] },
+      oscar!.token,
+    );
     expect(unknown.status).toBe(400);
-    const users = await api<{ users: (User & { status: string })[] }>(world.server, 'GET', '/api/users', undefined, ada!.token);
+    const users = await api<{ users: (User & { status: string })[] }>(
+      world.server,
+      'GET',
+      '/api/users',
+      undefined,
+      ada!.token,
+    );
     expect(users.body.users.every((u) => u.role !== 'advertiser')).toBe(true);
     expect(users.body.users.map((u) => u.id)).toContain(oscar!.id);
-    const staffView = await api<{ users: User[] }>(world.server, 'GET', '/api/users', undefined, oscar!.token);
+    const staffView = await api<{ users: User[] }>(
+      world.server,
+      'GET',
+      '/api/users',
+      undefined,
+      oscar!.token,
+    );
     expect(staffView.body.users.map((u) => u.id)).toContain(abe!.id);
   });
 
   it('lets staff manage participants; a removed advertiser loses access and learns of it', async () => {
     const { olga, oscar, ada, abe } = world.users;
-    const group = await openConversation(world, olga!, { kind: 'group', title: 'Ops + Abe', participantIds: [abe!.id] });
+    const group = await openConversation(world, olga!, {
+      kind: 'group',
+      title: 'Ops + Abe',
+      participantIds: [abe!.id],
+    });
     const abeSocket = await connect(world.server, abe!);
     const before = await call<SyncResult>(abeSocket.socket, 'sync', { cursor: 0 });
     await call(abeSocket.socket, 'joinRoom', { room: `conversation:${group.id}` });
 
-    const byAdvertiser = await api(world.server, 'POST', `/api/conversations/${group.id}/participants`, { userId: ada!.id }, abe!.token);
+    const byAdvertiser = await api(
+      world.server,
+      'POST',
+      `/api/conversations/${group.id}/participants`,
+      { userId: ada!.id },
+      abe!.token,
+    );
     expect(byAdvertiser.status).toBe(403);
     const added = await api<{ conversation: Conversation }>(
       world.server,
@@ -208,22 +339,53 @@ describe.each(testDatabases())('chat: access, conversations, content (%s)', (dbK
     );
     expect(added.status).toBe(200);
     expect(added.body.conversation.participants.map((p) => p.userId)).toContain(oscar!.id);
-    await waitFor(() => abeSocket.got('conversationUpdate').some((c) => c.participants.length === 3), 3000, 'update');
+    await waitFor(
+      () => abeSocket.got('conversationUpdate').some((c) => c.participants.length === 3),
+      3000,
+      'update',
+    );
 
-    const removed = await api(world.server, 'DELETE', `/api/conversations/${group.id}/participants/${abe!.id}`, undefined, olga!.token);
+    const removed = await api(
+      world.server,
+      'DELETE',
+      `/api/conversations/${group.id}/participants/${abe!.id}`,
+      undefined,
+      olga!.token,
+    );
     expect(removed.status).toBe(200);
     const last = await waitFor(
-      () => abeSocket.got('conversationUpdate').find((c) => !c.participants.some((p) => p.userId === abe!.id)),
+      () =>
+        abeSocket
+          .got('conversationUpdate')
+          .find((c) => !c.participants.some((p) => p.userId === abe!.id)),
       3000,
       'removal update',
     );
     expect(last.lastMessage).toBeNull();
     // Out of the conversation: no posting, no reading.
-    const post = await request(abeSocket.socket, 'sendMessage', { clientId: clientId(), conversationId: group.id, body: 'x' });
+    const post = await request(abeSocket.socket, 'sendMessage', {
+      clientId: clientId(),
+      conversationId: group.id,
+      body: 'x',
+    });
     expect(post).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect((await api(world.server, 'GET', `/api/conversations/${group.id}/messages`, undefined, abe!.token)).status).toBe(403);
+    expect(
+      (
+        await api(
+          world.server,
+          'GET',
+          `/api/conversations/${group.id}/messages`,
+          undefined,
+          abe!.token,
+        )
+      ).status,
+    ).toBe(403);
     const oscarSocket = await connect(world.server, oscar!);
-    await call(oscarSocket.socket, 'sendMessage', { clientId: clientId(), conversationId: group.id, body: 'after abe left' });
+    await call(oscarSocket.socket, 'sendMessage', {
+      clientId: clientId(),
+      conversationId: group.id,
+      body: 'after abe left',
+    });
     // The removal reaches Abe's sync from his old cursor, without the later message.
     const after = await call<SyncResult>(abeSocket.socket, 'sync', { cursor: before.cursor });
     const seen = after.conversations.find((c) => c.id === group.id);

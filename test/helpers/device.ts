@@ -42,7 +42,7 @@ export async function connectDevice(
   mqttUrl: string,
   screenId: string,
   password: string,
-  opts: { bootId?: string; will?: boolean; username?: string } = {},
+  opts: { bootId?: string; will?: boolean; username?: string; clean?: boolean; capabilities?: StatePayload['capabilities'] } = {},
 ): Promise<FakeDevice> {
   const bootId = opts.bootId ?? `boot-${Math.random().toString(36).slice(2, 10)}`;
   let seq = 0;
@@ -55,7 +55,7 @@ export async function connectDevice(
     seq: seq++,
     state,
     agentVersion: '0.1.0-test',
-    capabilities: ['reboot', 'setBrightness'],
+    capabilities: opts.capabilities ?? ['reboot', 'setBrightness'],
     ...extra,
   });
   const client = await mqtt.connectAsync(mqttUrl, {
@@ -64,6 +64,7 @@ export async function connectDevice(
     password,
     protocolVersion: 4,
     reconnectPeriod: 0,
+    clean: opts.clean ?? true,
     will:
       opts.will === false
         ? undefined

@@ -19,6 +19,8 @@ export interface RunAgentsOptions {
   dataDir: string;
   telemetryIntervalMs?: number;
   willDelayS?: number;
+  /** Broker-side session lifetime; short for throwaway fleets on a shared broker. */
+  sessionExpiryS?: number;
   log?: Logger;
 }
 
@@ -33,7 +35,12 @@ export async function runSimulatedAgents(opts: RunAgentsOptions): Promise<Agent[
     for (const screen of opts.screens.slice(i, i + BATCH)) {
       const config = parseConfig({
         screenId: screen.id,
-        broker: { url: opts.brokerUrl, username: screen.username, password: screen.password },
+        broker: {
+          url: opts.brokerUrl,
+          username: screen.username,
+          password: screen.password,
+          sessionExpiryS: opts.sessionExpiryS,
+        },
         dataDir: join(opts.dataDir, screen.id),
         telemetryIntervalMs: opts.telemetryIntervalMs ?? 10_000,
         willDelayS: opts.willDelayS ?? 5,

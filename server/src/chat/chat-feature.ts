@@ -47,7 +47,11 @@ export function createChatFeature(ctx: ServerContext): ChatFeature {
   });
   const deps = { knex, io, events, typing, messages, notifications, presence };
 
-  ctx.metrics.gauge('marquee_users_online', 'Users with at least one console connected to this node', () => presence.onlineCount);
+  ctx.metrics.gauge(
+    'marquee_users_online',
+    'Users with at least one console connected to this node',
+    () => presence.onlineCount,
+  );
 
   return {
     name: 'chat',
@@ -61,12 +65,16 @@ export function createChatFeature(ctx: ServerContext): ChatFeature {
 
     registerSocketEvents(router) {
       router.on('sendMessage', async ({ user }, req) => (await messages.send(user, req)).message);
-      router.on('markRead', ({ user }, { conversationId, seq }) => markRead(deps, user, conversationId, seq));
+      router.on('markRead', ({ user }, { conversationId, seq }) =>
+        markRead(deps, user, conversationId, seq),
+      );
       router.on('typing', async ({ socket, user }, { conversationId, isTyping }) => {
         await typing.handle(socket.id, user, conversationId, isTyping);
         return null;
       });
-      router.on('setPresence', ({ socket }, { status }) => ({ status: presence.set(socket, status) }));
+      router.on('setPresence', ({ socket }, { status }) => ({
+        status: presence.set(socket, status),
+      }));
     },
 
     registerRoutes(router) {

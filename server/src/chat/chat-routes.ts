@@ -21,7 +21,12 @@ import type { User } from '../../../protocol';
 import { listUsers } from '../auth/users';
 import { parseBody, requireRole, route, userOf } from '../http/middleware';
 import { isStaff, requireReadable } from './access';
-import { addParticipant, createConversation, removeParticipant, type ConversationDeps } from './conversations';
+import {
+  addParticipant,
+  createConversation,
+  removeParticipant,
+  type ConversationDeps,
+} from './conversations';
 import { listConversations, loadViews, personalize } from './conversations-repo';
 import type { MessageService } from './messages';
 import type { NotificationService } from './notifications';
@@ -50,10 +55,13 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
   const { knex, messages, notifications, presence } = deps;
   const router = Router();
   // Everything here is JSON; message bodies are plain text inside it, never markup.
-  router.use(['/users', '/conversations', '/notifications', '/announcements'], (_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  router.use(
+    ['/users', '/conversations', '/notifications', '/announcements'],
+    (_req, res, next) => {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      next();
+    },
+  );
 
   router.get(
     '/users',
@@ -97,14 +105,21 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     '/conversations/:id/participants',
     route(async (req, res) => {
       const { userId } = parseBody(AddParticipantRequest, req.body);
-      res.json({ conversation: await addParticipant(deps, userOf(res), param(req.params.id), userId) });
+      res.json({
+        conversation: await addParticipant(deps, userOf(res), param(req.params.id), userId),
+      });
     }),
   );
 
   router.delete(
     '/conversations/:id/participants/:userId',
     route(async (req, res) => {
-      const conversation = await removeParticipant(deps, userOf(res), param(req.params.id), param(req.params.userId));
+      const conversation = await removeParticipant(
+        deps,
+        userOf(res),
+        param(req.params.id),
+        param(req.params.userId),
+      );
       res.json({ conversation });
     }),
   );
@@ -121,7 +136,10 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     '/conversations/:id/messages',
     route(async (req, res) => {
       const body = parseBody(PostMessageRequest, req.body);
-      const { message, created } = await messages.send(userOf(res), { ...body, conversationId: param(req.params.id) });
+      const { message, created } = await messages.send(userOf(res), {
+        ...body,
+        conversationId: param(req.params.id),
+      });
       res.status(created ? 201 : 200).json({ message });
     }),
   );

@@ -42,24 +42,41 @@ export async function createConversation(
     .whereIn('id', others)
     .select('id', 'name', 'role');
   const unknown = others.filter((id) => !users.some((u) => u.id === id));
-  if (unknown.length) throw new AppError('bad_request', `participantIds: no user ${unknown.map((u) => `"${u}"`).join(', ')}`);
-  if (others.length === 0) throw new AppError('bad_request', 'participantIds: name at least one other user');
+  if (unknown.length)
+    throw new AppError(
+      'bad_request',
+      `participantIds: no user ${unknown.map((u) => `"${u}"`).join(', ')}`,
+    );
+  if (others.length === 0)
+    throw new AppError('bad_request', 'participantIds: name at least one other user');
   if (input.kind === 'direct' && others.length !== 1) {
-    throw new AppError('bad_request', 'a direct conversation is between you and exactly one other user; open a group');
+    throw new AppError(
+      'bad_request',
+      'a direct conversation is between you and exactly one other user; open a group',
+    );
   }
   if (!isStaff(creator)) {
     if (input.kind !== 'direct' || !users.every((u) => isStaff(u))) {
-      throw new AppError('forbidden', 'advertisers may open direct conversations with operators and admins only');
+      throw new AppError(
+        'forbidden',
+        'advertisers may open direct conversations with operators and admins only',
+      );
     }
-    if (input.screenId) throw new AppError('forbidden', 'only operators and admins link a conversation to a screen');
+    if (input.screenId)
+      throw new AppError('forbidden', 'only operators and admins link a conversation to a screen');
   }
   if (input.screenId && !(await knex('screens').where({ id: input.screenId }).first('id'))) {
     throw new AppError('bad_request', `screenId: no screen "${input.screenId}"`);
   }
 
-  const title = cleanText(input.title ?? [creator.name, ...users.map((u) => u.name)].join(', '), 200);
+  const title = cleanText(
+    input.title ?? [creator.name, ...users.map((u) => u.name)].join(', '),
+    200,
+  );
   const directKey =
-    input.kind === 'direct' ? `${[creator.id, others[0]!].sort().join('|')}|${input.screenId ?? ''}` : null;
+    input.kind === 'direct'
+      ? `${[creator.id, others[0]!].sort().join('|')}|${input.screenId ?? ''}`
+      : null;
   const now = Date.now();
   let view;
   try {
@@ -93,7 +110,9 @@ export async function createConversation(
     });
   } catch (err) {
     if (directKey && isUniqueViolation(err)) {
-      const existing = await knex<ConversationRow>('conversations').where({ direct_key: directKey }).first();
+      const existing = await knex<ConversationRow>('conversations')
+        .where({ direct_key: directKey })
+        .first();
       if (existing) {
         const [v] = await loadViews(knex, [existing]);
         return { conversation: personalize(v!, creator.id), created: false };
@@ -118,14 +137,19 @@ export async function addParticipant(
   if (!isStaff(actor)) throw new AppError('forbidden', 'operators and admins manage participants');
   const { conversation } = await requireReadable(knex, actor, conversationId);
   if (conversation.kind === 'direct') {
-    throw new AppError('conflict', 'a direct conversation has two fixed participants; open a group instead');
+    throw new AppError(
+      'conflict',
+      'a direct conversation has two fixed participants; open a group instead',
+    );
   }
   const user = await knex('users').where({ id: userId }).first('id');
   if (!user) throw new AppError('bad_request', `userId: no user "${userId}"`);
 
   const view = await knex.transaction(async (trx) => {
     const rev = await reserveRevisions(trx, 1);
-    const row = (await trx<ConversationRow>('conversations').where({ id: conversationId }).first())!;
+    const row = (await trx<ConversationRow>('conversations')
+      .where({ id: conversationId })
+      .first())!;
     const existing = await trx<ParticipantRow>('conversation_participants')
       .where({ conversation_id: conversationId, user_id: userId })
       .first();
@@ -133,16 +157,24 @@ export async function addParticipant(
     // A newcomer starts caught up: the history is there to read, not a pile of unread.
     const fields = { last_read_seq: row.last_seq, joined_at: Date.now(), removed_at: null, rev };
     if (existing) {
-      await trx('conversation_participants').where({ conversation_id: conversationId, user_id: userId }).update(fields);
+      await trx('conversation_participants')
+        .where({ conversation_id: conversationId, user_id: userId })
+        .update(fields);
     } else {
-      await trx('conversation_participants').insert({ conversation_id: conversationId, user_id: userId, ...fields });
+      await trx('conversation_participants').insert({
+        conversation_id: conversationId,
+        user_id: userId,
+        ...fields,
+      });
     }
     await trx('conversations').where({ id: conversationId }).update({ rev });
     return (await loadViews(trx, [{ ...row, rev }]))[0]!;
   });
   if (!view) {
     // Already a participant: nothing changed.
-    const [current] = await loadViews(knex, [(await knex<ConversationRow>('conversations').where({ id: conversationId }).first())!]);
+    const [current] = await loadViews(knex, [
+      (await knex<ConversationRow>('conversations').where({ id: conversationId }).first())!,
+    ]);
     return personalize(current!, actor.id);
   }
   events.emitConversationUpdate(
@@ -174,9 +206,12 @@ export async function removeParticipant(
       .where({ conversation_id: conversationId, user_id: userId })
       .whereNull('removed_at')
       .update({ removed_at: now, rev });
-    if (n === 0) throw new AppError('not_found', `user "${userId}" is not a participant of this conversation`);
+    if (n === 0)
+      throw new AppError('not_found', `user "${userId}" is not a participant of this conversation`);
     await trx('conversations').where({ id: conversationId }).update({ rev });
-    const row = (await trx<ConversationRow>('conversations').where({ id: conversationId }).first())!;
+    const row = (await trx<ConversationRow>('conversations')
+      .where({ id: conversationId })
+      .first())!;
     return (await loadViews(trx, [row]))[0]!;
   });
   typing.clear(userId, conversationId);

@@ -23,7 +23,13 @@ import { requireParticipant, requireReadable } from './access';
 import { conversationRoom, type ChatEvents } from './chat-events';
 import { loadViews } from './conversations-repo';
 import { insertNotifications, type NotificationService } from './notifications';
-import { MESSAGE_COLUMNS, isUniqueViolation, toMessage, type ConversationRow, type MessageRow } from './rows';
+import {
+  MESSAGE_COLUMNS,
+  isUniqueViolation,
+  toMessage,
+  type ConversationRow,
+  type MessageRow,
+} from './rows';
 import { checkMessageBody, cleanText } from './text';
 
 /** Messages per user per window, over socket and REST together. */
@@ -112,13 +118,19 @@ export class MessageService {
       .where({ conversation_id: req.conversationId, user_id: user.id })
       .whereNull('removed_at')
       .first('user_id');
-    if (!me) throw new AppError('forbidden', `you are not a participant of conversation "${req.conversationId}"`);
+    if (!me)
+      throw new AppError(
+        'forbidden',
+        `you are not a participant of conversation "${req.conversationId}"`,
+      );
 
     const now = Date.now();
     await trx('conversations')
       .where({ id: req.conversationId })
       .update({ last_seq: trx.raw('last_seq + 1'), last_message_at: now, rev });
-    const conversation = (await trx<ConversationRow>('conversations').where({ id: req.conversationId }).first())!;
+    const conversation = (await trx<ConversationRow>('conversations')
+      .where({ id: req.conversationId })
+      .first())!;
     const seq = Number(conversation.last_seq);
     const row: MessageRow = {
       id: newId(),
@@ -137,14 +149,17 @@ export class MessageService {
       .update({ last_read_seq: seq, rev });
 
     const [view] = await loadViews(trx, [conversation]);
-    const recipients = view!.participants.map((p) => p.userId).filter((id) => id !== user.id && !viewers.has(id));
+    const recipients = view!.participants
+      .map((p) => p.userId)
+      .filter((id) => id !== user.id && !viewers.has(id));
     const notes = await insertNotifications(
       trx,
       rev,
       recipients,
       {
         kind: 'message',
-        title: view!.kind === 'direct' ? `Message from ${user.name}` : `${user.name} in ${view!.title}`,
+        title:
+          view!.kind === 'direct' ? `Message from ${user.name}` : `${user.name} in ${view!.title}`,
         body: cleanText(req.body, PREVIEW_LENGTH),
         ref: { type: 'conversation', id: req.conversationId },
       },
@@ -155,12 +170,19 @@ export class MessageService {
 
   private replay(stored: Message, conversationId: string): { message: Message; created: boolean } {
     if (stored.conversationId !== conversationId) {
-      throw new AppError('conflict', `clientId "${stored.clientId}" was already used for a message in another conversation`);
+      throw new AppError(
+        'conflict',
+        `clientId "${stored.clientId}" was already used for a message in another conversation`,
+      );
     }
     return { message: stored, created: false };
   }
 
-  private async findByClientId(db: Knex | Knex.Transaction, senderId: string, clientId: string): Promise<Message | null> {
+  private async findByClientId(
+    db: Knex | Knex.Transaction,
+    senderId: string,
+    clientId: string,
+  ): Promise<Message | null> {
     const row: MessageRow | undefined = await db('messages as m')
       .join('users as u', 'u.id', 'm.sender_id')
       .where({ 'm.sender_id': senderId, 'm.client_id': clientId })
@@ -182,13 +204,21 @@ export class MessageService {
     const { knex } = this.deps;
     await requireReadable(knex, user, conversationId);
     const limit = Math.min(Math.max(opts.limit ?? HISTORY_PAGE_DEFAULT, 1), HISTORY_PAGE_MAX);
-    const q = knex('messages as m').join('users as u', 'u.id', 'm.sender_id').where('m.conversation_id', conversationId);
+    const q = knex('messages as m')
+      .join('users as u', 'u.id', 'm.sender_id')
+      .where('m.conversation_id', conversationId);
     if (opts.beforeSeq !== undefined) q.where('m.seq', '<', opts.beforeSeq);
     const rows: MessageRow[] = await q
       .orderBy('m.seq', 'desc')
       .limit(limit + 1)
       .select(...MESSAGE_COLUMNS);
-    return { messages: rows.slice(0, limit).reverse().map((r) => toMessage(r)), hasMore: rows.length > limit };
+    return {
+      messages: rows
+        .slice(0, limit)
+        .reverse()
+        .map((r) => toMessage(r)),
+      hasMore: rows.length > limit,
+    };
   }
 
   /**

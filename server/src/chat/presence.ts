@@ -27,7 +27,10 @@ export const STAFF_ROOM = 'chat:staff';
 type ConnectionStatus = 'online' | 'away';
 
 export class PresenceTracker {
-  private readonly users = new Map<string, { role: Role; connections: Map<string, ConnectionStatus> }>();
+  private readonly users = new Map<
+    string,
+    { role: Role; connections: Map<string, ConnectionStatus> }
+  >();
 
   constructor(private readonly io: MarqueeServer) {}
 
@@ -93,7 +96,13 @@ export class PresenceTracker {
     const after = this.status(user.id);
     if (after === before) return;
     const audience = isStaff(user) ? this.io : this.io.to([STAFF_ROOM, userRoom(user.id)]);
-    if (after === 'offline') audience.emit('userOffline', { userId: user.id, onlineCount: this.onlineCount });
-    else audience.emit('userOnline', { userId: user.id, status: after, onlineCount: this.onlineCount });
+    if (after === 'offline')
+      audience.emit('userOffline', { userId: user.id, onlineCount: this.onlineCount });
+    else
+      audience.emit('userOnline', {
+        userId: user.id,
+        status: after,
+        onlineCount: this.onlineCount,
+      });
   }
 }

@@ -41,11 +41,18 @@ export async function markRead(
     }
     // Participants' markers are part of the conversation as consoles hold it.
     await trx('conversations').where({ id: conversationId }).update({ rev });
-    const row = (await trx<ConversationRow>('conversations').where({ id: conversationId }).first())!;
+    const row = (await trx<ConversationRow>('conversations')
+      .where({ id: conversationId })
+      .first())!;
     let notes: Awaited<ReturnType<typeof markNotificationsRead>> = [];
     if (target >= Number(row.last_seq)) {
       const ids: { id: string }[] = await trx('notifications')
-        .where({ user_id: user.id, kind: 'message', ref_type: 'conversation', ref_id: conversationId })
+        .where({
+          user_id: user.id,
+          kind: 'message',
+          ref_type: 'conversation',
+          ref_id: conversationId,
+        })
         .whereNull('read_at')
         .select('id');
       notes = await markNotificationsRead(

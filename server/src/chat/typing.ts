@@ -38,7 +38,12 @@ export class TypingRelay {
     private readonly checkParticipant: (user: User, conversationId: string) => Promise<unknown>,
   ) {}
 
-  async handle(socketId: string, user: User, conversationId: string, isTyping: boolean): Promise<void> {
+  async handle(
+    socketId: string,
+    user: User,
+    conversationId: string,
+    isTyping: boolean,
+  ): Promise<void> {
     const key = keyOf(user.id, conversationId);
     if (!this.states.has(key)) await this.checkParticipant(user, conversationId);
     const state = this.states.get(key);
@@ -99,7 +104,12 @@ export class TypingRelay {
     this.io
       .to(conversationRoom(state.conversationId))
       .except(userRoom(state.userId))
-      .emit('typing', { conversationId: state.conversationId, userId: state.userId, name: state.name, isTyping });
+      .emit('typing', {
+        conversationId: state.conversationId,
+        userId: state.userId,
+        name: state.name,
+        isTyping,
+      });
   }
 }
 

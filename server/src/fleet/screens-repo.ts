@@ -9,6 +9,7 @@ import type {
 import { reserveRevisions } from '../db/revisions';
 import { newId, newSecret, sha256 } from '../auth/tokens';
 import { AppError } from '../errors';
+import { mosquittoHash } from '../broker/mosquitto-auth';
 import { rowToScreen, type ScreenRow } from './screen-rows';
 
 export async function loadAllScreens(
@@ -62,6 +63,7 @@ export async function createScreen(
     await trx('device_credentials').insert({
       screen_id: id,
       secret_hash: sha256(password),
+      mosquitto_hash: mosquittoHash(password),
       created_at: now,
     });
     return { screen: rowToScreen(row), credentials: { username: id, password } };
@@ -73,7 +75,7 @@ export async function rotateCredentials(knex: Knex, screenId: string): Promise<D
   const password = newSecret();
   const updated = await knex('device_credentials')
     .where({ screen_id: screenId })
-    .update({ secret_hash: sha256(password), created_at: Date.now() });
+    .update({ secret_hash: sha256(password), mosquitto_hash: mosquittoHash(password), created_at: Date.now() });
   if (updated === 0) throw new AppError('not_found', `no screen "${screenId}"`);
   return { username: screenId, password };
 }

@@ -48,6 +48,11 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['screen_id', 'ts']);
   });
 
+  await knex.schema.alterTable('telemetry_history', (t) => {
+    // 0: a sample as received; 300: a 5-minute average made by history maintenance.
+    t.integer('resolution_s').notNullable().defaultTo(0);
+  });
+
   await knex.schema.alterTable('device_credentials', (t) => {
     // PBKDF2-SHA512 in Mosquitto's own format, so the server can write its password file.
     t.string('mosquitto_hash', 200);
@@ -56,6 +61,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('device_credentials', (t) => t.dropColumn('mosquitto_hash'));
+  await knex.schema.alterTable('telemetry_history', (t) => t.dropColumn('resolution_s'));
   await knex.schema.dropTableIfExists('screen_events');
   await knex.schema.dropTableIfExists('commands');
   await knex.schema.dropTableIfExists('alarms');

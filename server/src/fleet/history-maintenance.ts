@@ -1,0 +1,93 @@
+/**
+ * Keeps history bounded: telemetry older than `telemetryRawDays` is folded into 5-minute
+ * averages per screen, and everything older than `telemetryRetentionDays` is deleted. Runs
+ * hourly; on PostgreSQL an advisory lock lets one node of many do it.
+ */
+import type { Knex } from 'knex';
+import type { Logger } from '../log';
+
+const BUCKET_MS = 5 * 60_000;
+const DAY_MS = 24 * 3600_000;
+const INTERVAL_MS = 3600_000;
+const ADVISORY_LOCK_ID = 7_321_001;
+
+export interface MaintenanceResult {
+  downsampledFrom: number;
+  downsampledTo: number;
+  pruned: number;
+}
+
+export async function maintainHistory(
+  knex: Knex,
+  isPostgres: boolean,
+  opts: { rawDays: number; retentionDays: number },
+  now = Date.now(),
+): Promise<MaintenanceResult | null> {
+  const rawCutoff = Math.floor((now - opts.rawDays * DAY_MS) / BUCKET_MS) * BUCKET_MS;
+  const retentionCutoff = now - opts.retentionDays * DAY_MS;
+  return knex.transaction(async (trx) => {
+    if (isPostgres) {
+      const lock = await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS ok', [ADVISORY_LOCK_ID]);
+      if (!lock.rows[0].ok) return null; // another node is on it
+    }
+    let pruned = 0;
+    pruned += await trx('telemetry_history').where('ts', '<', retentionCutoff).delete();
+    pruned += await trx('screen_state_history').where('ts', '<', retentionCutoff).delete();
+    pruned += await trx('screen_events').where('ts', '<', retentionCutoff).delete();
+
+    const bucket = trx.raw('(ts / ?) * ?', [BUCKET_MS, BUCKET_MS]);
+    const averages = await trx('telemetry_history')
+      .where('resolution_s', 0)
+      .andWhere('ts', '<', rawCutoff)
+      .groupBy('screen_id', bucket)
+      .select(
+        'screen_id',
+        trx.raw('(ts / ?) * ? AS bucket', [BUCKET_MS, BUCKET_MS]),
+        trx.raw('AVG(temperature_c) AS temperature_c'),
+        trx.raw('AVG(cpu_pct) AS cpu_pct'),
+        trx.raw('AVG(memory_pct) AS memory_pct'),
+        trx.raw('ROUND(AVG(brightness)) AS brightness'),
+        trx.raw('MAX(power) AS power'),
+      );
+    const downsampledFrom = await trx('telemetry_history').where('resolution_s', 0).andWhere('ts', '<', rawCutoff).delete();
+    const rows = (averages as Record<string, unknown>[]).map((a) => ({
+      screen_id: a.screen_id,
+      ts: Number(a.bucket),
+      temperature_c: a.temperature_c === null ? null : Number(a.temperature_c),
+      cpu_pct: Number(a.cpu_pct),
+      memory_pct: Number(a.memory_pct),
+      brightness: Number(a.brightness),
+      power: a.power,
+      resolution_s: BUCKET_MS / 1000,
+    }));
+    for (let i = 0; i < rows.length; i += 400) await trx('telemetry_history').insert(rows.slice(i, i + 400));
+    return { downsampledFrom, downsampledTo: rows.length, pruned };
+  });
+}
+
+export function scheduleHistoryMaintenance(
+  knex: Knex,
+  isPostgres: boolean,
+  opts: { rawDays: number; retentionDays: number },
+  log: Logger,
+): { stop(): Promise<void> } {
+  let running: Promise<unknown> | null = null;
+  const run = () => {
+    if (running) return;
+    running = maintainHistory(knex, isPostgres, opts)
+      .then((r) => r && (r.pruned || r.downsampledFrom) && log.info(r, 'history maintenance'))
+      .catch((err: unknown) => log.error({ err }, 'history maintenance failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const first = setTimeout(run, 60_000);
+  const timer = setInterval(run, INTERVAL_MS);
+  return {
+    stop: async () => {
+      clearTimeout(first);
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
