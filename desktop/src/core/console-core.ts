@@ -69,6 +69,15 @@ export class ConsoleCore {
     return (this.handlers[m] as (r: unknown) => Promise<unknown>)(parsed.data);
   }
 
+  /** For diagnostics and tests: drop the connection as a network failure would. */
+  dropConnection(): void {
+    this.engine.dropTransport();
+  }
+
+  get connection() {
+    return this.engine.connection;
+  }
+
   close(): void {
     this.engine.stop();
     this.cache.close();

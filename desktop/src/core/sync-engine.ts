@@ -83,6 +83,9 @@ export class SyncEngine {
       });
     });
     socket.on('disconnect', (reason) => {
+      // The server closed us (a restart, or a revoked session): reconnect by hand — socket.io
+      // does not after a server-side disconnect — and let the handshake tell which it was.
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500);
       this.setConnection({
         status: reason === 'io client disconnect' ? 'offline' : 'reconnecting',
         transport: null,
@@ -114,6 +117,14 @@ export class SyncEngine {
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = null;
+  }
+
+  /**
+   * Drops the transport as a network failure would; the client reconnects and catches up by
+   * itself. Diagnostics use it to test recovery.
+   */
+  dropTransport(): void {
+    this.socket?.io.engine?.close();
   }
 
   /** Sends the outbox now if connected; otherwise it goes on the next connect. */
