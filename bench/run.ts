@@ -6,7 +6,7 @@
  * console core, the browser host, Chromium and a device agent. This process only orchestrates,
  * scrapes /metrics and reads /proc; it kills every child when it ends, however it ends.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -485,7 +485,7 @@ async function runAgent(server: BenchServer, brokerUrl: string, agentId: string,
   const watch = await mqtt.connectAsync(brokerUrl, { clientId: `${prefix}-agentwatch`, reconnectPeriod: 0 });
   watch.on('message', () => a.telemetrySeen++);
   await watch.subscribeAsync(topics.telemetry(agentId), { qos: 0 });
-  let child;
+  let child: ChildProcess;
   if (fs.existsSync(bundled)) {
     a.runner = 'node dist/agent/marquee-agent.mjs (npm run build:agent output)';
     const { spawn } = await import('node:child_process');
@@ -495,7 +495,8 @@ async function runAgent(server: BenchServer, brokerUrl: string, agentId: string,
       stdio: ['ignore', out, out],
     });
     fs.closeSync(out);
-    process.on('exit', () => child?.kill('SIGKILL'));
+    const started = child;
+    process.on('exit', () => started.kill('SIGKILL'));
   } else {
     a.runner = 'node --import tsx device-agent/src/main.ts';
     child = spawnNode({

@@ -13,7 +13,12 @@ const report = JSON.parse(fs.readFileSync(file, 'utf8'));
 const passed = report.numPassedTests ?? 0;
 const failed = report.numFailedTests ?? 0;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-const brokenFiles = (report.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0);
-for (const f of brokenFiles) console.error(`ci-count: ${f.name} failed to run: ${(f.message ?? '').split('\n')[0]}`);
-console.log(`${passed} passed, ${failed + brokenFiles.length} failed${skipped ? `, ${skipped} skipped` : ''}`);
+const brokenFiles = (report.testResults ?? []).filter(
+  (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+);
+for (const f of brokenFiles)
+  console.error(`ci-count: ${f.name} failed to run: ${(f.message ?? '').split('\n')[0]}`);
+console.log(
+  `${passed} passed, ${failed + brokenFiles.length} failed${skipped ? `, ${skipped} skipped` : ''}`,
+);
 if (passed === 0) process.exit(1);

@@ -7,5 +7,9 @@ import path from 'node:path';
 
 const env = { ...process.env };
 delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
-const res = spawnSync(process.execPath, [path.resolve(import.meta.dirname, '../node_modules/electron/install.js')], { stdio: 'inherit', env });
+const res = spawnSync(
+  process.execPath,
+  [path.resolve(import.meta.dirname, '../node_modules/electron/install.js')],
+  { stdio: 'inherit', env },
+);
 process.exit(res.status ?? 1);

@@ -3,7 +3,8 @@
  * when the process that started it is gone, so an orchestrator killed with SIGKILL leaves
  * nothing running.
  */
-const parent = process.ppid;
+const startedBy = process.ppid;
 setInterval(() => {
-  if (process.ppid !== parent) process.exit(1);
+  if (process.ppid !== startedBy) process.exit(1);
 }, 1000).unref();
+export {};

@@ -29,7 +29,12 @@ describe('bundled agent', () => {
     const screenId = 'scr-bundle';
     writeFileSync(
       join(dir, 'config.json'),
-      JSON.stringify({ screenId, broker: { url: broker.url }, dataDir: join(dir, 'data'), willDelayS: 0 }),
+      JSON.stringify({
+        screenId,
+        broker: { url: broker.url },
+        dataDir: join(dir, 'data'),
+        willDelayS: 0,
+      }),
     );
     const obs = await observe(broker.url, [topics.state(screenId)]);
     const child = spawn(process.execPath, ['marquee-agent.mjs', '--config', 'config.json'], {
@@ -40,10 +45,16 @@ describe('bundled agent', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise((r) => child.once('exit', r));
     await until(() => out.includes('"connected"'), 'bundle connected');
-    const online = await obs.waitFor((m) => StatePayload.safeParse(m.json).data?.state === 'online', 'online');
+    const online = await obs.waitFor(
+      (m) => StatePayload.safeParse(m.json).data?.state === 'online',
+      'online',
+    );
     child.kill('SIGKILL');
     await exited;
-    const lost = await obs.waitFor((m) => StatePayload.safeParse(m.json).data?.state === 'lost', 'lost');
+    const lost = await obs.waitFor(
+      (m) => StatePayload.safeParse(m.json).data?.state === 'lost',
+      'lost',
+    );
     expect(StatePayload.parse(lost.json).bootId).toBe(StatePayload.parse(online.json).bootId);
     await obs.close();
   });

@@ -18,7 +18,10 @@ describe.each(['aedes', 'mosquitto'] as const)('commands on %s', (brokerName) =>
 
   beforeAll(async () => {
     broker = brokerName === 'mosquitto' ? await useMosquitto() : await startAedes();
-    obs = await observe(broker.url, ['marquee/v1/screens/+/cmd/+/result', 'marquee/v1/screens/+/telemetry']);
+    obs = await observe(broker.url, [
+      'marquee/v1/screens/+/cmd/+/result',
+      'marquee/v1/screens/+/telemetry',
+    ]);
   });
   afterAll(async () => {
     if (brokerName === 'mosquitto') await obs.clearRetained(cleanup);
@@ -61,11 +64,17 @@ describe.each(['aedes', 'mosquitto'] as const)('commands on %s', (brokerName) =>
 
   it('runs a valid command (accepted, then succeeded) and reports the change at once', async () => {
     const screenId = uniqueScreenId('bright');
-    const { agent } = await startTestAgent({ ...baseConfig(screenId), player: { type: 'simulated' } });
+    const { agent } = await startTestAgent({
+      ...baseConfig(screenId),
+      player: { type: 'simulated' },
+    });
     await agent.firstConnect;
     await obs.publish(topics.command(screenId, 'b1'), command('setBrightness', { brightness: 17 }));
     await obs.waitFor(isResult(screenId, 'b1', 'succeeded'), 'succeeded');
-    expect(resultsOf(obs.seen, screenId, 'b1').map((r) => r.status)).toEqual(['accepted', 'succeeded']);
+    expect(resultsOf(obs.seen, screenId, 'b1').map((r) => r.status)).toEqual([
+      'accepted',
+      'succeeded',
+    ]);
     // The interval is a minute; a telemetry with the new brightness means "at once on change".
     await obs.waitFor(
       (m) =>
@@ -106,7 +115,9 @@ describe.each(['aedes', 'mosquitto'] as const)('commands on %s', (brokerName) =>
     const statuses = resultsOf(obs.seen, screenId, 'dup-1').map((r) => r.status);
     expect(statuses.filter((s) => s === 'accepted')).toHaveLength(1);
     expect(statuses.every((s) => s === 'accepted' || s === 'succeeded')).toBe(true);
-    const duplicates = [...first.lines, ...second.lines].filter((l) => l.includes('duplicate command'));
+    const duplicates = [...first.lines, ...second.lines].filter((l) =>
+      l.includes('duplicate command'),
+    );
     expect(duplicates).toHaveLength(2);
   });
 

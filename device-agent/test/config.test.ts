@@ -33,7 +33,10 @@ describe('config', () => {
     [{ ...minimal, broker: { url: 'http://x' } }, 'broker.url:'],
     [{ ...minimal, telemetryIntervalMs: 'often' }, 'telemetryIntervalMs:'],
     [{ ...minimal, willDelayS: -1 }, 'willDelayS:'],
-    [{ ...minimal, commands: { selfDestruct: { kind: 'exec', file: 'x' } } }, 'commands.selfDestruct: unknown field'],
+    [
+      { ...minimal, commands: { selfDestruct: { kind: 'exec', file: 'x' } } },
+      'commands.selfDestruct: unknown field',
+    ],
     [{ ...minimal, player: { type: 'external' } }, 'probes:'],
   ])('names the bad field (%#)', (raw, field) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);

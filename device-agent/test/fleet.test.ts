@@ -46,9 +46,12 @@ describe('fleet', () => {
         const data = await body(req);
         if (req.url === '/api/auth/login') {
           const ok = (data as typeof ADMIN).password === ADMIN.password;
-          return ok ? json(200, { token: 'tok', user: {} }) : json(401, { error: { code: 'auth', message: 'bad' } });
+          return ok
+            ? json(200, { token: 'tok', user: {} })
+            : json(401, { error: { code: 'auth', message: 'bad' } });
         }
-        if (req.headers.authorization !== 'Bearer tok') return json(401, { error: { code: 'auth', message: 'no' } });
+        if (req.headers.authorization !== 'Bearer tok')
+          return json(401, { error: { code: 'auth', message: 'no' } });
         const rotate = /^\/api\/screens\/([^/]+)\/credentials$/.exec(req.url ?? '');
         const issue = (id: string) => {
           const password = randomBytes(8).toString('hex');
@@ -58,7 +61,8 @@ describe('fleet', () => {
         if (rotate) return json(200, { credentials: issue(rotate[1]!) });
         if (req.url === '/api/screens') {
           const screen = CreateScreenRequest.parse(data);
-          if (passwords.has(screen.id!)) return json(409, { error: { code: 'conflict', message: 'exists' } });
+          if (passwords.has(screen.id!))
+            return json(409, { error: { code: 'conflict', message: 'exists' } });
           created.push(screen);
           return json(201, { screen, credentials: issue(screen.id!) });
         }

@@ -9,11 +9,14 @@ import { startAedes, uniqueScreenId, useMosquitto, type TestBroker } from './hel
 import { observe } from './helpers/observer';
 import { tempDir } from './helpers/tmp';
 
-const isState = (screenId: string, state: string, bootId?: string) => (m: { topic: string; json: unknown }) => {
-  if (m.topic !== topics.state(screenId)) return false;
-  const p = StatePayload.safeParse(m.json);
-  return p.success && p.data.state === state && (bootId === undefined || p.data.bootId === bootId);
-};
+const isState =
+  (screenId: string, state: string, bootId?: string) => (m: { topic: string; json: unknown }) => {
+    if (m.topic !== topics.state(screenId)) return false;
+    const p = StatePayload.safeParse(m.json);
+    return (
+      p.success && p.data.state === state && (bootId === undefined || p.data.bootId === bootId)
+    );
+  };
 
 describe.each(['mosquitto', 'aedes'] as const)('last will on %s', (brokerName) => {
   let broker: TestBroker;
@@ -54,7 +57,9 @@ describe.each(['mosquitto', 'aedes'] as const)('last will on %s', (brokerName) =
 
     agent.child.kill('SIGKILL');
     await agent.exited;
-    const lost = StatePayload.parse((await obs.waitFor(isState(screenId, 'lost', bootId), 'lost')).json);
+    const lost = StatePayload.parse(
+      (await obs.waitFor(isState(screenId, 'lost', bootId), 'lost')).json,
+    );
     expect(lost).toMatchObject({ state: 'lost', bootId, agentVersion: '0.1.0' });
     expect(lost.capabilities).toContain('setBrightness');
     await obs.close();
@@ -72,7 +77,10 @@ describe.each(['mosquitto', 'aedes'] as const)('last will on %s', (brokerName) =
     await obs.waitFor(isState(screenId, 'offline', bootId), 'offline');
     // The retained state a newcomer sees is the clean `offline`, not a Will.
     const late = await observe(broker.url, [topics.state(screenId)]);
-    const retained = await late.waitFor((m) => m.topic === topics.state(screenId), 'retained state');
+    const retained = await late.waitFor(
+      (m) => m.topic === topics.state(screenId),
+      'retained state',
+    );
     expect(StatePayload.parse(retained.json).state).toBe('offline');
     expect(obs.seen.some(isState(screenId, 'lost'))).toBe(false);
     await late.close();

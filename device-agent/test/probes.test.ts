@@ -21,13 +21,22 @@ describe('system probe', () => {
     expect(system.memory.totalMb).toBeGreaterThan(0);
     expect(system.disk?.totalGb).toBeGreaterThan(0);
     expect(system.uptimeS).toBeGreaterThan(0);
-    const payload = buildTelemetry({ bootId: 'b', seq: 1, ts: Date.now() }, { display: { power: 'on', brightness: 50 } }, system);
+    const payload = buildTelemetry(
+      { bootId: 'b', seq: 1, ts: Date.now() },
+      { display: { power: 'on', brightness: 50 } },
+      system,
+    );
     expect(TelemetryPayload.safeParse(payload).success).toBe(true);
   });
 
   it('takes the hottest valid thermal zone and skips broken sensors', async () => {
     const dir = tempDir('thermal');
-    const zones: Record<string, string> = { thermal_zone0: '41000', thermal_zone1: '55500', thermal_zone2: '-1', thermal_zone3: '999999' };
+    const zones: Record<string, string> = {
+      thermal_zone0: '41000',
+      thermal_zone1: '55500',
+      thermal_zone2: '-1',
+      thermal_zone3: '999999',
+    };
     for (const [zone, value] of Object.entries(zones)) {
       const { mkdirSync } = await import('node:fs');
       mkdirSync(join(dir, zone));
@@ -44,7 +53,12 @@ describe('configured probes', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ display: { power: 'standby', brightness: 33 }, playing: { creativeId: 'cr-1', campaignId: 'cmp-1', title: 'Hello' } }));
+      res.end(
+        JSON.stringify({
+          display: { power: 'standby', brightness: 33 },
+          playing: { creativeId: 'cr-1', campaignId: 'cmp-1', title: 'Hello' },
+        }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -65,7 +79,14 @@ describe('configured probes', () => {
     const file = join(tempDir('probe'), 'brightness');
     writeFileSync(file, ' 72\n');
     expect(await readProbe({ kind: 'file', path: file })).toBe('72');
-    expect(await readProbe({ kind: 'http', url: `${base}/status`, timeoutMs: 2_000, field: 'display.brightness' })).toBe(33);
+    expect(
+      await readProbe({
+        kind: 'http',
+        url: `${base}/status`,
+        timeoutMs: 2_000,
+        field: 'display.brightness',
+      }),
+    ).toBe(33);
   });
 
   it('validates answers and keeps the last good one when a probe fails', async () => {
@@ -75,7 +96,12 @@ describe('configured probes', () => {
     const probes = createDisplayProbes(
       {
         power: { kind: 'file', path: powerFile },
-        brightness: { kind: 'http', url: `${base}/status`, timeoutMs: 2_000, field: 'display.brightness' },
+        brightness: {
+          kind: 'http',
+          url: `${base}/status`,
+          timeoutMs: 2_000,
+          field: 'display.brightness',
+        },
         content: { kind: 'http', url: `${base}/status`, timeoutMs: 2_000, field: 'playing' },
         temperatureC: { kind: 'static', value: 38.5 },
       },
@@ -83,7 +109,11 @@ describe('configured probes', () => {
     );
     const reading = await probes.apply({});
     expect(reading.display).toEqual({ power: 'on', brightness: 33 });
-    expect(reading.content).toMatchObject({ creativeId: 'cr-1', campaignId: 'cmp-1', title: 'Hello' });
+    expect(reading.content).toMatchObject({
+      creativeId: 'cr-1',
+      campaignId: 'cmp-1',
+      title: 'Hello',
+    });
     expect(reading.content?.since).toBeGreaterThan(0);
     expect(reading.temperatureC).toBe(38.5);
 

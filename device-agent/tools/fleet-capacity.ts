@@ -22,13 +22,17 @@ const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 const baseline = rssMb();
 const t0 = Date.now();
 const agents = await runSimulatedAgents({
-  screens: Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${String(i).padStart(5, '0')}` })),
+  screens: Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}-${String(i).padStart(5, '0')}`,
+  })),
   brokerUrl,
   dataDir,
   sessionExpiryS: 60,
 });
 await Promise.all(agents.map((a) => a.firstConnect));
-console.log(`${count} agents connected in ${Date.now() - t0} ms; rss ${rssMb()} MB (baseline ${baseline} MB)`);
+console.log(
+  `${count} agents connected in ${Date.now() - t0} ms; rss ${rssMb()} MB (baseline ${baseline} MB)`,
+);
 
 const cpu0 = process.cpuUsage();
 const w0 = Date.now();
@@ -54,7 +58,8 @@ console.log(
 
 await Promise.all(agents.map((a) => a.stop()));
 const cleaner = await mqtt.connectAsync(brokerUrl, { reconnectPeriod: 0 });
-for (const a of agents) await cleaner.publishAsync(topics.state(a.screenId), '', { qos: 1, retain: true });
+for (const a of agents)
+  await cleaner.publishAsync(topics.state(a.screenId), '', { qos: 1, retain: true });
 await cleaner.endAsync();
 rmSync(dataDir, { recursive: true, force: true });
 console.log('stopped; retained state cleared');

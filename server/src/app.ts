@@ -47,12 +47,22 @@ export interface RunningServer {
 
 export class PortInUseError extends Error {}
 
-function historyMaintenanceFeature(knex: Knex, isPostgres: boolean, config: ServerConfig, log: Logger): Feature {
+function historyMaintenanceFeature(
+  knex: Knex,
+  isPostgres: boolean,
+  config: ServerConfig,
+  log: Logger,
+): Feature {
   let job: { stop(): Promise<void> } | null = null;
   return {
     name: 'history-maintenance',
     start: () => {
-      job = scheduleHistoryMaintenance(knex, isPostgres, { rawDays: config.telemetryRawDays, retentionDays: config.telemetryRetentionDays }, log);
+      job = scheduleHistoryMaintenance(
+        knex,
+        isPostgres,
+        { rawDays: config.telemetryRawDays, retentionDays: config.telemetryRetentionDays },
+        log,
+      );
     },
     stop: () => job?.stop(),
   };
@@ -131,7 +141,10 @@ export async function startServer(
     const chat = createChatFeature(ctx);
     // Ingest handlers are bound after the features they call exist.
     const handlers: IngestHandlers = {};
-    const fleet = await createFleetFeature(ctx, { advertiserScreens: chat.advertiserScreens, handlers });
+    const fleet = await createFleetFeature(ctx, {
+      advertiserScreens: chat.advertiserScreens,
+      handlers,
+    });
     const alarms = createAlarmFeature(ctx, (alarm) => {
       const screen = fleet.state.get(alarm.screenId);
       chat.notifier
@@ -152,7 +165,8 @@ export async function startServer(
         const screen = fleet.state.get(screenId);
         if (screen) alarms.evaluator.onEvent(screen, event);
       },
-      onCommandResult: (screenId, commandId, result) => commands.onResult(screenId, commandId, result),
+      onCommandResult: (screenId, commandId, result) =>
+        commands.onResult(screenId, commandId, result),
       onScreenChanged: (screenId) => {
         const screen = fleet.state.get(screenId);
         if (screen) alarms.evaluator.onTelemetry(screen);
@@ -276,7 +290,19 @@ export async function startServer(
       { url, mqttUrl, database: db.isPostgres ? 'postgres' : 'sqlite' },
       'marquee server listening',
     );
-    return { url, port, mqttUrl, embeddedBroker, ctx, fleet, chat, alarms, commands, log, close: cleanup };
+    return {
+      url,
+      port,
+      mqttUrl,
+      embeddedBroker,
+      ctx,
+      fleet,
+      chat,
+      alarms,
+      commands,
+      log,
+      close: cleanup,
+    };
   } catch (err) {
     await cleanup();
     throw err;

@@ -31,7 +31,11 @@ export const ServerConfig = z.object({
   temperatureMaxC: z.coerce.number().default(75),
   /** Alarms: this many state changes within flapWindowMs mark a screen's alarm as flapping. */
   flapTransitions: z.coerce.number().int().min(2).default(4),
-  flapWindowMs: z.coerce.number().int().min(1000).default(10 * 60_000),
+  flapWindowMs: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(10 * 60_000),
   /** How often alarm timers and command expiry are evaluated (against the database). */
   sweepMs: z.coerce.number().int().min(50).default(2000),
   /** Telemetry history: full resolution this long, then 5-minute averages; pruned after retention. */

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, CreateScreenResponse } from '../../protocol';
 import { testDatabases } from '../../test/helpers/databases';
 import { connectDevice } from '../../test/helpers/device';
-import { api, connectSocket, emitAck, login, startTestServer, waitFor, type ConsoleSocket, type TestServer } from '../../test/helpers/server';
+import {
+  api,
+  connectSocket,
+  emitAck,
+  login,
+  startTestServer,
+  waitFor,
+  type ConsoleSocket,
+  type TestServer,
+} from '../../test/helpers/server';
 
 describe.each(testDatabases())('alarms (%s)', (dbKind) => {
   let server: TestServer;
@@ -28,9 +37,19 @@ describe.each(testDatabases())('alarms (%s)', (dbKind) => {
   });
 
   const create = async (id: string) =>
-    (await api<CreateScreenResponse>(server, 'POST', '/api/screens', { id, name: `Screen ${id}` }, token)).body;
+    (
+      await api<CreateScreenResponse>(
+        server,
+        'POST',
+        '/api/screens',
+        { id, name: `Screen ${id}` },
+        token,
+      )
+    ).body;
   const find = (screenId: string, kind: Alarm['kind']) =>
-    [...alarms.values()].filter((a) => a.screenId === screenId && a.kind === kind).sort((a, b) => b.rev - a.rev)[0];
+    [...alarms.values()]
+      .filter((a) => a.screenId === screenId && a.kind === kind)
+      .sort((a, b) => b.rev - a.rev)[0];
 
   it('raises lost after the grace period, is acknowledged, and clears when the screen returns', async () => {
     const { credentials } = await create('al-lost');
@@ -40,11 +59,15 @@ describe.each(testDatabases())('alarms (%s)', (dbKind) => {
     const raised = await waitFor(() => find('al-lost', 'lost'), 5000, 'lost alarm');
     expect(raised).toMatchObject({ status: 'active', severity: 'critical' });
 
-    const ack = await emitAck<{ ok: boolean; data: Alarm }>(socket, 'ackAlarm', { alarmId: raised.id });
+    const ack = await emitAck<{ ok: boolean; data: Alarm }>(socket, 'ackAlarm', {
+      alarmId: raised.id,
+    });
     expect(ack.ok).toBe(true);
     expect(ack.data).toMatchObject({ id: raised.id, status: 'acknowledged' });
     // Acknowledging twice changes nothing and is not an error.
-    const again = await emitAck<{ ok: boolean; data: Alarm }>(socket, 'ackAlarm', { alarmId: raised.id });
+    const again = await emitAck<{ ok: boolean; data: Alarm }>(socket, 'ackAlarm', {
+      alarmId: raised.id,
+    });
     expect(again.data.rev).toBe(ack.data.rev);
 
     const back = await connectDevice(server.mqttUrl, 'al-lost', credentials.password);
@@ -57,11 +80,15 @@ describe.each(testDatabases())('alarms (%s)', (dbKind) => {
 
   it('does not alarm on a blip shorter than the grace period', async () => {
     const { credentials } = await create('al-blip');
-    const device = await connectDevice(server.mqttUrl, 'al-blip', credentials.password, { bootId: 'b1' });
+    const device = await connectDevice(server.mqttUrl, 'al-blip', credentials.password, {
+      bootId: 'b1',
+    });
     await device.publishState('online');
     device.client.stream.destroy();
     await waitFor(() => server.fleet.state.get('al-blip')?.state === 'lost');
-    const back = await connectDevice(server.mqttUrl, 'al-blip', credentials.password, { bootId: 'b2' });
+    const back = await connectDevice(server.mqttUrl, 'al-blip', credentials.password, {
+      bootId: 'b2',
+    });
     await back.publishState('online');
     await new Promise((r) => setTimeout(r, 700));
     expect(find('al-blip', 'lost')).toBeUndefined();
@@ -73,7 +100,16 @@ describe.each(testDatabases())('alarms (%s)', (dbKind) => {
     const device = await connectDevice(server.mqttUrl, 'al-fault', credentials.password);
     await device.publishState('online');
     const fault = (id: string) =>
-      JSON.stringify({ ts: Date.now(), bootId: device.bootId, seq: device.seq() + 1, id, kind: 'fault', code: 'FAN', severity: 'warning', message: 'fan stalled' });
+      JSON.stringify({
+        ts: Date.now(),
+        bootId: device.bootId,
+        seq: device.seq() + 1,
+        id,
+        kind: 'fault',
+        code: 'FAN',
+        severity: 'warning',
+        message: 'fan stalled',
+      });
     await device.publishRaw('marquee/v1/screens/al-fault/events', fault('e1'));
     await waitFor(() => find('al-fault', 'fault'), 3000, 'fault alarm');
     await device.publishRaw('marquee/v1/screens/al-fault/events', fault('e2'));
@@ -81,11 +117,23 @@ describe.each(testDatabases())('alarms (%s)', (dbKind) => {
     expect(await server.ctx.knex('alarms').where({ screen_id: 'al-fault' })).toHaveLength(1);
     await device.publishRaw(
       'marquee/v1/screens/al-fault/events',
-      JSON.stringify({ ts: Date.now(), bootId: device.bootId, seq: 99, id: 'e3', kind: 'faultCleared', code: 'FAN' }),
+      JSON.stringify({
+        ts: Date.now(),
+        bootId: device.bootId,
+        seq: 99,
+        id: 'e3',
+        kind: 'faultCleared',
+        code: 'FAN',
+      }),
     );
     await waitFor(() => find('al-fault', 'fault')?.status === 'cleared', 3000, 'fault cleared');
     // The events are kept as history, once each.
-    await waitFor(async () => (await server.ctx.knex('screen_events').where({ screen_id: 'al-fault' })).length === 3, 3000, 'event history');
+    await waitFor(
+      async () =>
+        (await server.ctx.knex('screen_events').where({ screen_id: 'al-fault' })).length === 3,
+      3000,
+      'event history',
+    );
     await device.end();
   });
 
@@ -97,7 +145,11 @@ describe.each(testDatabases())('alarms (%s)', (dbKind) => {
     const alarm = await waitFor(() => find('al-temp', 'temperature'), 3000, 'temperature alarm');
     expect(alarm.message).toMatch(/82\.0 °C/);
     await device.publishTelemetry({ temperatureC: 50 });
-    await waitFor(() => find('al-temp', 'temperature')?.status === 'cleared', 3000, 'temperature cleared');
+    await waitFor(
+      () => find('al-temp', 'temperature')?.status === 'cleared',
+      3000,
+      'temperature cleared',
+    );
     await device.end();
   });
 
@@ -109,14 +161,20 @@ describe.each(testDatabases())('alarms (%s)', (dbKind) => {
     const hb = await waitFor(() => find('al-hb', 'heartbeat'), 5000, 'heartbeat alarm');
     expect(hb.message).toMatch(/silent/);
     await device.publishTelemetry();
-    await waitFor(() => find('al-hb', 'heartbeat')?.status === 'cleared', 5000, 'heartbeat cleared');
+    await waitFor(
+      () => find('al-hb', 'heartbeat')?.status === 'cleared',
+      5000,
+      'heartbeat cleared',
+    );
     await device.end();
   });
 
   it('marks a screen that toggles repeatedly as flapping', async () => {
     const { credentials } = await create('al-flap');
     for (let i = 0; i < 3; i++) {
-      const d = await connectDevice(server.mqttUrl, 'al-flap', credentials.password, { bootId: `flap-${i}` });
+      const d = await connectDevice(server.mqttUrl, 'al-flap', credentials.password, {
+        bootId: `flap-${i}`,
+      });
       await d.publishState('online');
       await waitFor(() => server.fleet.state.get('al-flap')?.state === 'online');
       d.client.stream.destroy();
@@ -127,19 +185,40 @@ describe.each(testDatabases())('alarms (%s)', (dbKind) => {
   });
 
   it('lets operators list alarms over REST and keeps advertisers out', async () => {
-    const list = await api<{ alarms: Alarm[] }>(server, 'GET', '/api/alarms?status=cleared', undefined, token);
+    const list = await api<{ alarms: Alarm[] }>(
+      server,
+      'GET',
+      '/api/alarms?status=cleared',
+      undefined,
+      token,
+    );
     expect(list.status).toBe(200);
     expect(list.body.alarms.every((a) => a.status === 'cleared')).toBe(true);
     expect(list.body.alarms.length).toBeGreaterThan(0);
     const bad = await api(server, 'GET', '/api/alarms?status=sleeping', undefined, token);
     expect(bad.status).toBe(400);
-    await api(server, 'POST', '/api/users', { email: 'adv@test.local', name: 'Ad Vertiser', role: 'advertiser', password: 'advertiser-pass-1' }, token);
+    await api(
+      server,
+      'POST',
+      '/api/users',
+      {
+        email: 'adv@test.local',
+        name: 'Ad Vertiser',
+        role: 'advertiser',
+        password: 'advertiser-pass-1',
+      },
+      token,
+    );
     const adv = await login(server, { email: 'adv@test.local', password: 'advertiser-pass-1' });
     expect((await api(server, 'GET', '/api/alarms', undefined, adv.token)).status).toBe(403);
     const advSocket = await connectSocket(server, adv.token);
     const res = await emitAck(advSocket, 'ackAlarm', { alarmId: find('al-lost', 'lost')!.id });
     expect(res).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    const sync = await emitAck<{ ok: true; data: { alarms: Alarm[]; screens: unknown[] } }>(advSocket, 'sync', { cursor: 0 });
+    const sync = await emitAck<{ ok: true; data: { alarms: Alarm[]; screens: unknown[] } }>(
+      advSocket,
+      'sync',
+      { cursor: 0 },
+    );
     expect(sync.data.alarms).toEqual([]);
     expect(sync.data.screens).toEqual([]);
     advSocket.close();

@@ -7,7 +7,6 @@ import {
   call,
   clientId,
   connect,
-  history,
   openConversation,
   request,
   resetRateLimits,

@@ -11,7 +11,14 @@ import { ConsoleCore } from '../../desktop/src/core/console-core';
 import { MemoryTokenStore } from '../../desktop/src/core/token-store';
 import { testDatabases } from '../../test/helpers/databases';
 import { connectDevice, type FakeDevice } from '../../test/helpers/device';
-import { ADMIN, api, login, startTestServer, waitFor, type TestServer } from '../../test/helpers/server';
+import {
+  ADMIN,
+  api,
+  login,
+  startTestServer,
+  waitFor,
+  type TestServer,
+} from '../../test/helpers/server';
 
 const SCREENS = 20;
 const ROUNDS = 30;
@@ -25,7 +32,13 @@ describe.each(testDatabases())('console convergence under random disconnects (%s
     const { token } = await login(server);
     for (let i = 0; i < SCREENS; i++) {
       const id = `conv-${i}`;
-      const res = await api<CreateScreenResponse>(server, 'POST', '/api/screens', { id, name: `Screen ${i}` }, token);
+      const res = await api<CreateScreenResponse>(
+        server,
+        'POST',
+        '/api/screens',
+        { id, name: `Screen ${i}` },
+        token,
+      );
       devices.push(await connectDevice(server.mqttUrl, id, res.body.credentials.password));
     }
   });
@@ -37,11 +50,15 @@ describe.each(testDatabases())('console convergence under random disconnects (%s
 
   it('ends with exactly the server state', async () => {
     const core = new ConsoleCore(new ConsoleCache(':memory:'), new MemoryTokenStore());
-    await core.invoke('signIn', { serverUrl: server.url, email: ADMIN.email, password: ADMIN.password });
+    await core.invoke('signIn', {
+      serverUrl: server.url,
+      email: ADMIN.email,
+      password: ADMIN.password,
+    });
     await waitFor(() => core.connection.status === 'live', 5000, 'live');
 
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let drops = 0;
     for (let round = 0; round < ROUNDS; round++) {
       // A burst: every device publishes telemetry, some change state.
@@ -69,7 +86,10 @@ describe.each(testDatabases())('console convergence under random disconnects (%s
       () => {
         if (core.connection.status !== 'live') return false;
         const cached = core.cache.screens();
-        return cached.length === serverScreens.size && cached.every((s) => serverScreens.get(s.id)?.rev === s.rev);
+        return (
+          cached.length === serverScreens.size &&
+          cached.every((s) => serverScreens.get(s.id)?.rev === s.rev)
+        );
       },
       10_000,
       'console caught up',

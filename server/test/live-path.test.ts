@@ -3,7 +3,16 @@ import type { BillboardStatusUpdate, CreateScreenResponse, SyncResult } from '..
 import { ok } from '../../protocol';
 import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
 import { connectDevice } from '../../test/helpers/device';
-import { ADMIN, api, connectSocket, emitAck, login, startTestServer, waitFor, type TestServer } from '../../test/helpers/server';
+import {
+  ADMIN,
+  api,
+  connectSocket,
+  emitAck,
+  login,
+  startTestServer,
+  waitFor,
+  type TestServer,
+} from '../../test/helpers/server';
 
 noteSkippedPostgres();
 
@@ -20,13 +29,21 @@ describe.each(testDatabases())('live path: agent → MQTT → server → console
   });
 
   async function createScreen(id: string) {
-    const res = await api<CreateScreenResponse>(server, 'POST', '/api/screens', { id, name: `Screen ${id}`, tags: ['north'] }, token);
+    const res = await api<CreateScreenResponse>(
+      server,
+      'POST',
+      '/api/screens',
+      { id, name: `Screen ${id}`, tags: ['north'] },
+      token,
+    );
     expect(res.status).toBe(201);
     return res.body;
   }
 
   it('refuses a Socket.IO connection without a valid token', async () => {
-    await expect(connectSocket(server, 'not-a-real-token-not-a-real-token')).rejects.toThrow(/unauthorized/);
+    await expect(connectSocket(server, 'not-a-real-token-not-a-real-token')).rejects.toThrow(
+      /unauthorized/,
+    );
     const { io } = await import('socket.io-client');
     const s = io(server.url, { transports: ['websocket'], reconnection: false });
     const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));
@@ -40,7 +57,11 @@ describe.each(testDatabases())('live path: agent → MQTT → server → console
     const socket = await connectSocket(server, token);
     const updates: BillboardStatusUpdate[] = [];
     socket.on('billboardStatusUpdate', (u) => updates.push(u));
-    const latest = (id: string) => updates.flatMap((u) => u.screens).filter((s) => s.id === id).at(-1);
+    const latest = (id: string) =>
+      updates
+        .flatMap((u) => u.screens)
+        .filter((s) => s.id === id)
+        .at(-1);
 
     const device = await connectDevice(server.mqttUrl, 'lobby-1', credentials.password);
     await device.publishState('online');
@@ -65,16 +86,27 @@ describe.each(testDatabases())('live path: agent → MQTT → server → console
 
   it('ignores a stale Last Will from an earlier boot', async () => {
     const { credentials } = await createScreen('lobby-2');
-    const old = await connectDevice(server.mqttUrl, 'lobby-2', credentials.password, { bootId: 'boot-old' });
+    const old = await connectDevice(server.mqttUrl, 'lobby-2', credentials.password, {
+      bootId: 'boot-old',
+    });
     await old.publishState('online');
     await old.end();
-    const fresh = await connectDevice(server.mqttUrl, 'lobby-2', credentials.password, { bootId: 'boot-new' });
+    const fresh = await connectDevice(server.mqttUrl, 'lobby-2', credentials.password, {
+      bootId: 'boot-new',
+    });
     await fresh.publishState('online');
     await waitFor(() => server.fleet.state.get('lobby-2')?.state === 'online');
     // The old process's will, arriving late.
     await fresh.publishRaw(
       'marquee/v1/screens/lobby-2/state',
-      JSON.stringify({ ts: Date.now(), bootId: 'boot-old', seq: 0, state: 'lost', agentVersion: 'x', capabilities: [] }),
+      JSON.stringify({
+        ts: Date.now(),
+        bootId: 'boot-old',
+        seq: 0,
+        state: 'lost',
+        agentVersion: 'x',
+        capabilities: [],
+      }),
     );
     await new Promise((r) => setTimeout(r, 150));
     expect(server.fleet.state.get('lobby-2')?.state).toBe('online');
@@ -87,13 +119,25 @@ describe.each(testDatabases())('live path: agent → MQTT → server → console
     const device = await connectDevice(server.mqttUrl, 'lobby-3', credentials.password);
     const before = server.ctx.metrics.rejected.total();
     await device.publishRaw('marquee/v1/screens/lobby-3/telemetry', '{not json', 0);
-    await device.publishRaw('marquee/v1/screens/lobby-3/telemetry', JSON.stringify({ ts: 'yesterday' }), 0);
-    await device.publishRaw('marquee/v1/screens/lobby-3/state', JSON.stringify({ state: 'exploded' }), 1);
+    await device.publishRaw(
+      'marquee/v1/screens/lobby-3/telemetry',
+      JSON.stringify({ ts: 'yesterday' }),
+      0,
+    );
+    await device.publishRaw(
+      'marquee/v1/screens/lobby-3/state',
+      JSON.stringify({ state: 'exploded' }),
+      1,
+    );
     await waitFor(() => server.ctx.metrics.rejected.total() >= before + 3, 3000, 'rejections');
     expect(server.ctx.metrics.rejected.get('bad_json')).toBeGreaterThanOrEqual(1);
     expect(server.ctx.metrics.rejected.get('schema')).toBeGreaterThanOrEqual(2);
     await device.publishState('online');
-    await waitFor(() => server.fleet.state.get('lobby-3')?.state === 'online', 3000, 'valid traffic after bad');
+    await waitFor(
+      () => server.fleet.state.get('lobby-3')?.state === 'online',
+      3000,
+      'valid traffic after bad',
+    );
     const health = await api<{ ok: boolean }>(server, 'GET', '/healthz');
     expect(health).toEqual({ status: 200, body: { ok: true, database: true, broker: true } });
     await device.end();
@@ -102,11 +146,20 @@ describe.each(testDatabases())('live path: agent → MQTT → server → console
   it('refuses a device publishing under another screen id', async () => {
     const a = await createScreen('lobby-4');
     await createScreen('lobby-5');
-    const device = await connectDevice(server.mqttUrl, 'lobby-4', a.credentials.password, { will: false });
+    const device = await connectDevice(server.mqttUrl, 'lobby-4', a.credentials.password, {
+      will: false,
+    });
     const closed = new Promise<void>((resolve) => device.client.once('close', () => resolve()));
     await device.publishRaw(
       'marquee/v1/screens/lobby-5/state',
-      JSON.stringify({ ts: Date.now(), bootId: 'b', seq: 1, state: 'online', agentVersion: 'x', capabilities: [] }),
+      JSON.stringify({
+        ts: Date.now(),
+        bootId: 'b',
+        seq: 1,
+        state: 'online',
+        agentVersion: 'x',
+        capabilities: [],
+      }),
       0,
     );
     // The broker drops the forged message and the connection that sent it.
@@ -122,14 +175,23 @@ describe.each(testDatabases())('live path: agent → MQTT → server → console
   });
 
   it('answers bad REST input with a clear error', async () => {
-    const bad = await api<{ error: { message: string } }>(server, 'POST', '/api/screens', { name: '', id: 'has spaces' }, token);
+    const bad = await api<{ error: { message: string } }>(
+      server,
+      'POST',
+      '/api/screens',
+      { name: '', id: 'has spaces' },
+      token,
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/id|name/);
     const malformed = await api(server, 'POST', '/api/auth/login', '{"email":', undefined);
     expect(malformed.status).toBe(400);
     const noAuth = await api(server, 'GET', '/api/screens');
     expect(noAuth.status).toBe(401);
-    const wrong = await api(server, 'POST', '/api/auth/login', { email: ADMIN.email, password: 'nope' });
+    const wrong = await api(server, 'POST', '/api/auth/login', {
+      email: ADMIN.email,
+      password: 'nope',
+    });
     expect(wrong.status).toBe(401);
   });
 

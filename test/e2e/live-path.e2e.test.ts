@@ -25,10 +25,25 @@ describe('live path in the browser', () => {
     const rendererDir = await buildRenderer(path.join(tmp, 'renderer'));
     server = await startTestServer('sqlite');
     const { token } = await login(server);
-    const created = await api<CreateScreenResponse>(server, 'POST', '/api/screens', { id: 'e2e-screen-1', name: 'Main Street North', tags: ['downtown'] }, token);
+    const created = await api<CreateScreenResponse>(
+      server,
+      'POST',
+      '/api/screens',
+      { id: 'e2e-screen-1', name: 'Main Street North', tags: ['downtown'] },
+      token,
+    );
     expect(created.status).toBe(201);
-    agent = await startAgentProcess({ screenId: 'e2e-screen-1', brokerUrl: server.mqttUrl, password: created.body.credentials.password });
-    host = await startConsoleHost({ port: 0, dataDir: path.join(tmp, 'console'), rendererDir, defaultServerUrl: server.url });
+    agent = await startAgentProcess({
+      screenId: 'e2e-screen-1',
+      brokerUrl: server.mqttUrl,
+      password: created.body.credentials.password,
+    });
+    host = await startConsoleHost({
+      port: 0,
+      dataDir: path.join(tmp, 'console'),
+      rendererDir,
+      defaultServerUrl: server.url,
+    });
     browser = await launchBrowser();
   }, 120_000);
 
@@ -57,7 +72,9 @@ describe('live path in the browser', () => {
 
     await agent.kill('SIGKILL');
     const killedAt = Date.now();
-    await expect.poll(() => tile.getAttribute('data-state'), { timeout: 2000, interval: 50 }).toBe('lost');
+    await expect
+      .poll(() => tile.getAttribute('data-state'), { timeout: 2000, interval: 50 })
+      .toBe('lost');
     const elapsed = Date.now() - killedAt;
     expect(elapsed).toBeLessThan(2000);
     await page.screenshot({ path: screenshotPath('fleet-lost') });

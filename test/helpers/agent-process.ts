@@ -33,15 +33,22 @@ export async function startAgentProcess(config: {
       player: { type: 'simulated' },
     }),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'device-agent/src/main.ts'), '--config', file], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'device-agent/src/main.ts'), '--config', file],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`agent did not connect in 15 s:\n${out}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`agent did not connect in 15 s:\n${out}`)),
+      15_000,
+    );
     const check = () => {
       if (out.includes('connected')) {
         clearTimeout(timer);

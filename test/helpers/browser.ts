@@ -17,7 +17,10 @@ export function chromiumPath(): string {
   return candidate;
 }
 
-export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchBrowser(): Promise<{
+  context: BrowserContext;
+  close(): Promise<void>;
+}> {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),

@@ -42,7 +42,13 @@ export async function connectDevice(
   mqttUrl: string,
   screenId: string,
   password: string,
-  opts: { bootId?: string; will?: boolean; username?: string; clean?: boolean; capabilities?: StatePayload['capabilities'] } = {},
+  opts: {
+    bootId?: string;
+    will?: boolean;
+    username?: string;
+    clean?: boolean;
+    capabilities?: StatePayload['capabilities'];
+  } = {},
 ): Promise<FakeDevice> {
   const bootId = opts.bootId ?? `boot-${Math.random().toString(36).slice(2, 10)}`;
   let seq = 0;

@@ -51,7 +51,8 @@ export function spawnAgent(configFile: string, env: NodeJS.ProcessEnv = {}): Age
       if (out.includes(text)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`agent never printed "${text}"; stdout:\n${out}\nstderr:\n${err}`)),
+          () =>
+            reject(new Error(`agent never printed "${text}"; stdout:\n${out}\nstderr:\n${err}`)),
           timeoutMs,
         );
         void exited.then(({ code, signal }) => {

@@ -11,7 +11,10 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-export async function startAedes(options: Partial<AedesOptions> = {}, port = 0): Promise<TestBroker & { port: number; aedes: Aedes }> {
+export async function startAedes(
+  options: Partial<AedesOptions> = {},
+  port = 0,
+): Promise<TestBroker & { port: number; aedes: Aedes }> {
   const aedes = await Aedes.createBroker(options);
   const server = net.createServer(aedes.handle);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -2,7 +2,11 @@
 import { CommandResultPayload, topics } from '../../../protocol';
 import type { Seen } from './observer';
 
-export function command(type: string, params: Record<string, unknown> = {}, ttlMs = 60_000): string {
+export function command(
+  type: string,
+  params: Record<string, unknown> = {},
+  ttlMs = 60_000,
+): string {
   const ts = Date.now();
   return JSON.stringify({ ts, expiresAt: ts + ttlMs, type, params });
 }
@@ -16,7 +20,5 @@ export const isResult =
   };
 
 export function resultsOf(seen: Seen[], screenId: string, commandId: string) {
-  return seen
-    .filter(isResult(screenId, commandId))
-    .map((m) => CommandResultPayload.parse(m.json));
+  return seen.filter(isResult(screenId, commandId)).map((m) => CommandResultPayload.parse(m.json));
 }

@@ -14,7 +14,11 @@ export interface Observer {
   client: MqttClient;
   seen: Seen[];
   waitFor(predicate: (m: Seen) => boolean, what: string, timeoutMs?: number): Promise<Seen>;
-  publish(topic: string, payload: string | Buffer, opts?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
+  publish(
+    topic: string,
+    payload: string | Buffer,
+    opts?: { qos?: 0 | 1; retain?: boolean },
+  ): Promise<void>;
   /** Clears retained messages a test left on the shared broker. */
   clearRetained(topics: string[]): Promise<void>;
   close(): Promise<void>;
@@ -66,7 +70,10 @@ export async function observe(url: string, subscriptions: string[]): Promise<Obs
       });
     },
     async publish(topic, payload, opts = {}) {
-      await client.publishAsync(topic, payload, { qos: opts.qos ?? 1, retain: opts.retain ?? false });
+      await client.publishAsync(topic, payload, {
+        qos: opts.qos ?? 1,
+        retain: opts.retain ?? false,
+      });
     },
     async clearRetained(topics) {
       for (const t of topics) await client.publishAsync(t, '', { qos: 1, retain: true });

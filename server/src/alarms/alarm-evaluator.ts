@@ -29,7 +29,12 @@ export class AlarmEvaluator {
     private readonly knex: Knex,
     private readonly config: Pick<
       ServerConfig,
-      'alarmGraceMs' | 'heartbeatTimeoutMs' | 'temperatureMaxC' | 'flapTransitions' | 'flapWindowMs' | 'sweepMs'
+      | 'alarmGraceMs'
+      | 'heartbeatTimeoutMs'
+      | 'temperatureMaxC'
+      | 'flapTransitions'
+      | 'flapWindowMs'
+      | 'sweepMs'
     >,
     private readonly log: Logger,
     private readonly publish: AlarmSink,
@@ -81,7 +86,9 @@ export class AlarmEvaluator {
         message: `${screen.name}: ${t.toFixed(1)} °C, over the ${max} °C limit`,
       }).catch((err: unknown) => this.log.error({ err }, 'temperature alarm failed'));
     } else if (t < max - TEMPERATURE_HYSTERESIS_C && this.openKeys.has(key)) {
-      void this.clear(key).catch((err: unknown) => this.log.error({ err }, 'temperature clear failed'));
+      void this.clear(key).catch((err: unknown) =>
+        this.log.error({ err }, 'temperature clear failed'),
+      );
     }
   }
 
@@ -109,13 +116,27 @@ export class AlarmEvaluator {
    */
   async sweep(now = Date.now()): Promise<void> {
     this.openKeys = await openAlarmKeys(this.knex);
-    type Row = { id: string; name: string; state: Screen['state']; state_since: string | number | null; last_seen: string | number | null };
+    type Row = {
+      id: string;
+      name: string;
+      state: Screen['state'];
+      state_since: string | number | null;
+      last_seen: string | number | null;
+    };
     const due: Row[] = await this.knex('screens')
       .where({ retired: false })
       .andWhere((q) =>
         q
-          .where((w) => w.whereIn('state', ['lost', 'offline']).andWhere('state_since', '<=', now - this.config.alarmGraceMs))
-          .orWhere((w) => w.where('state', 'online').andWhere('last_seen', '<=', now - this.config.heartbeatTimeoutMs)),
+          .where((w) =>
+            w
+              .whereIn('state', ['lost', 'offline'])
+              .andWhere('state_since', '<=', now - this.config.alarmGraceMs),
+          )
+          .orWhere((w) =>
+            w
+              .where('state', 'online')
+              .andWhere('last_seen', '<=', now - this.config.heartbeatTimeoutMs),
+          ),
       )
       .select('id', 'name', 'state', 'state_since', 'last_seen');
     for (const s of due) {
@@ -126,7 +147,10 @@ export class AlarmEvaluator {
           screenId: s.id,
           kind: s.state,
           severity: s.state === 'lost' ? 'critical' : 'warning',
-          message: s.state === 'lost' ? `${s.name} lost contact ${ago} s ago` : `${s.name} was shut down ${ago} s ago`,
+          message:
+            s.state === 'lost'
+              ? `${s.name} lost contact ${ago} s ago`
+              : `${s.name} was shut down ${ago} s ago`,
           flapping: await this.isFlapping(s.id, now),
         });
       } else if (!this.openKeys.has(openKey(s.id, 'heartbeat'))) {
@@ -139,16 +163,25 @@ export class AlarmEvaluator {
       }
     }
     // Open timer alarms whose condition has ended.
-    const open: (Row & { kind: string; open_key: string; retired: boolean | number })[] = await this.knex('alarms')
-      .join('screens', 'screens.id', 'alarms.screen_id')
-      .whereNotNull('alarms.open_key')
-      .whereIn('alarms.kind', ['lost', 'offline', 'heartbeat'])
-      .select('alarms.kind', 'alarms.open_key', 'screens.state', 'screens.last_seen', 'screens.retired');
+    const open: (Row & { kind: string; open_key: string; retired: boolean | number })[] =
+      await this.knex('alarms')
+        .join('screens', 'screens.id', 'alarms.screen_id')
+        .whereNotNull('alarms.open_key')
+        .whereIn('alarms.kind', ['lost', 'offline', 'heartbeat'])
+        .select(
+          'alarms.kind',
+          'alarms.open_key',
+          'screens.state',
+          'screens.last_seen',
+          'screens.retired',
+        );
     for (const a of open) {
       const still =
         !a.retired &&
         (a.kind === 'heartbeat'
-          ? a.state === 'online' && a.last_seen !== null && now - Number(a.last_seen) >= this.config.heartbeatTimeoutMs
+          ? a.state === 'online' &&
+            a.last_seen !== null &&
+            now - Number(a.last_seen) >= this.config.heartbeatTimeoutMs
           : a.state === a.kind);
       if (!still) await this.clear(a.open_key);
     }

@@ -12,13 +12,20 @@ export interface AlarmFeature extends Feature {
   evaluator: AlarmEvaluator;
 }
 
-export function createAlarmFeature(ctx: ServerContext, onNewAlarm: (alarm: Alarm) => void = () => {}): AlarmFeature {
+export function createAlarmFeature(
+  ctx: ServerContext,
+  onNewAlarm: (alarm: Alarm) => void = () => {},
+): AlarmFeature {
   const publish = (alarm: Alarm, isNew: boolean) => {
     ctx.io.to(FLEET_ROOM).emit('alarm', alarm);
     if (isNew) onNewAlarm(alarm);
   };
   const evaluator = new AlarmEvaluator(ctx.knex, ctx.config, ctx.log, publish);
-  ctx.metrics.gauge('marquee_alarms_sweep_interval_ms', 'How often alarm timers are evaluated', () => ctx.config.sweepMs);
+  ctx.metrics.gauge(
+    'marquee_alarms_sweep_interval_ms',
+    'How often alarm timers are evaluated',
+    () => ctx.config.sweepMs,
+  );
 
   const acknowledge = async (alarmId: string, userId: string) => {
     const { alarm, changed } = await acknowledgeAlarm(ctx.knex, alarmId, userId);
@@ -31,7 +38,8 @@ export function createAlarmFeature(ctx: ServerContext, onNewAlarm: (alarm: Alarm
     evaluator,
     registerSocketEvents(router) {
       router.on('ackAlarm', async ({ user }, { alarmId }) => {
-        if (!watchesWholeFleet(user)) throw new AppError('forbidden', 'only operators and admins handle alarms');
+        if (!watchesWholeFleet(user))
+          throw new AppError('forbidden', 'only operators and admins handle alarms');
         return acknowledge(alarmId, user.id);
       });
     },

@@ -28,7 +28,8 @@ interface AlarmRow {
   rev: number | string;
 }
 
-export const openKey = (screenId: string, kind: AlarmKind, code = '') => `${screenId}|${kind}|${code}`;
+export const openKey = (screenId: string, kind: AlarmKind, code = '') =>
+  `${screenId}|${kind}|${code}`;
 
 export function rowToAlarm(r: AlarmRow): Alarm {
   return {
@@ -58,7 +59,11 @@ export interface RaiseSpec {
   flapping?: boolean;
 }
 
-export async function raiseAlarm(knex: Knex, spec: RaiseSpec, now = Date.now()): Promise<{ alarm: Alarm; isNew: boolean }> {
+export async function raiseAlarm(
+  knex: Knex,
+  spec: RaiseSpec,
+  now = Date.now(),
+): Promise<{ alarm: Alarm; isNew: boolean }> {
   const key = openKey(spec.screenId, spec.kind, spec.code);
   return knex.transaction(async (trx) => {
     const rev = await reserveRevisions(trx, 1);
@@ -102,20 +107,36 @@ export async function clearAlarm(knex: Knex, key: string, now = Date.now()): Pro
     const existing = await trx<AlarmRow>('alarms').where({ open_key: key }).first();
     if (!existing) return null;
     const rev = await reserveRevisions(trx, 1);
-    const patch = { status: 'cleared' as const, cleared_at: now, updated_at: now, open_key: null, rev };
+    const patch = {
+      status: 'cleared' as const,
+      cleared_at: now,
+      updated_at: now,
+      open_key: null,
+      rev,
+    };
     await trx('alarms').where({ id: existing.id }).update(patch);
     return rowToAlarm({ ...existing, ...patch });
   });
 }
 
 /** Acknowledging is idempotent: an acknowledged alarm stays as it is; a cleared one is refused. */
-export async function acknowledgeAlarm(knex: Knex, alarmId: string, userId: string, now = Date.now()): Promise<{ alarm: Alarm; changed: boolean }> {
+export async function acknowledgeAlarm(
+  knex: Knex,
+  alarmId: string,
+  userId: string,
+  now = Date.now(),
+): Promise<{ alarm: Alarm; changed: boolean }> {
   return knex.transaction(async (trx) => {
     const existing = await trx<AlarmRow>('alarms').where({ id: alarmId }).first();
     if (!existing) throw new AppError('not_found', `no alarm "${alarmId}"`);
     if (existing.status !== 'active') return { alarm: rowToAlarm(existing), changed: false };
     const rev = await reserveRevisions(trx, 1);
-    const patch = { status: 'acknowledged' as const, acknowledged_by: userId, updated_at: now, rev };
+    const patch = {
+      status: 'acknowledged' as const,
+      acknowledged_by: userId,
+      updated_at: now,
+      rev,
+    };
     await trx('alarms').where({ id: alarmId }).update(patch);
     return { alarm: rowToAlarm({ ...existing, ...patch }), changed: true };
   });
@@ -127,11 +148,17 @@ export async function openAlarmKeys(knex: Knex): Promise<Set<string>> {
 }
 
 export async function alarmsInWindow(knex: Knex, from: number, to: number): Promise<Alarm[]> {
-  const rows = await knex<AlarmRow>('alarms').where('rev', '>', from).andWhere('rev', '<=', to).orderBy('rev');
+  const rows = await knex<AlarmRow>('alarms')
+    .where('rev', '>', from)
+    .andWhere('rev', '<=', to)
+    .orderBy('rev');
   return rows.map(rowToAlarm);
 }
 
-export async function listAlarms(knex: Knex, opts: { status?: string; screenId?: string; limit: number }): Promise<Alarm[]> {
+export async function listAlarms(
+  knex: Knex,
+  opts: { status?: string; screenId?: string; limit: number },
+): Promise<Alarm[]> {
   const rows = await knex<AlarmRow>('alarms')
     .modify((q) => {
       if (opts.status) void q.where('status', opts.status);

@@ -36,7 +36,10 @@ export function renderAcl(serverUsername: string): string {
   ].join('\n');
 }
 
-export async function renderPasswordFile(knex: Knex, server: { username: string; password: string }): Promise<string> {
+export async function renderPasswordFile(
+  knex: Knex,
+  server: { username: string; password: string },
+): Promise<string> {
   const rows = await knex('device_credentials')
     .join('screens', 'screens.id', 'device_credentials.screen_id')
     .where('screens.retired', false)
@@ -44,7 +47,8 @@ export async function renderPasswordFile(knex: Knex, server: { username: string;
     .orderBy('screen_id')
     .select('screen_id', 'mosquitto_hash');
   const lines = [`${server.username}:${mosquittoHash(server.password)}`];
-  for (const r of rows as { screen_id: string; mosquitto_hash: string }[]) lines.push(`${r.screen_id}:${r.mosquitto_hash}`);
+  for (const r of rows as { screen_id: string; mosquitto_hash: string }[])
+    lines.push(`${r.screen_id}:${r.mosquitto_hash}`);
   return lines.join('\n') + '\n';
 }
 

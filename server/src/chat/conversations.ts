@@ -22,6 +22,7 @@ import { loadViews, personalize } from './conversations-repo';
 import { isUniqueViolation, type ConversationRow, type ParticipantRow } from './rows';
 import type { CreateConversationRequest } from './schemas';
 import { cleanText } from './text';
+import type { NotificationService } from './notifications';
 import type { TypingRelay } from './typing';
 
 export interface ConversationDeps {
@@ -29,6 +30,7 @@ export interface ConversationDeps {
   io: MarqueeServer;
   events: ChatEvents;
   typing: TypingRelay;
+  notifications: NotificationService;
 }
 
 export async function createConversation(
@@ -120,6 +122,7 @@ export async function createConversation(
     }
     throw err;
   }
+  if (input.screenId) deps.notifications.noteLinkedScreen(input.screenId);
   events.emitConversationUpdate(
     view,
     view.participants.map((p) => p.userId),

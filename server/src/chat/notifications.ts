@@ -44,6 +44,7 @@ export const BODY_MAX = 4000;
 /** Notifications one `sync` answer carries at most (the newest); older ones page over REST. */
 export const SYNC_NOTIFICATIONS_CAP = 500;
 const INSERT_CHUNK = 400;
+const LINKED_SCREENS_TTL_MS = 10_000;
 
 /** Inserts one notification per user, all stamped with `rev`; call inside the change's transaction. */
 export async function insertNotifications(
@@ -70,10 +71,41 @@ export async function insertNotifications(
 }
 
 export class NotificationService implements Notifier {
+  /**
+   * Screen ids some conversation is about. A reconnect storm brings thousands of status
+   * changes; screens nobody talks about are answered from here without a query. Reloaded
+   * after LINKED_SCREENS_TTL_MS (links made on other nodes show up within that time; links
+   * made on this node at once, through noteLinkedScreen).
+   */
+  private linked: { ids: Set<string>; at: number } | null = null;
+  private linkedLoading: Promise<Set<string>> | null = null;
+
   constructor(
     private readonly knex: Knex,
     private readonly events: ChatEvents,
   ) {}
+
+  noteLinkedScreen(screenId: string): void {
+    this.linked?.ids.add(screenId);
+  }
+
+  private linkedScreens(): Promise<Set<string>> {
+    if (this.linked && Date.now() - this.linked.at < LINKED_SCREENS_TTL_MS) {
+      return Promise.resolve(this.linked.ids);
+    }
+    this.linkedLoading ??= this.knex('conversations')
+      .whereNotNull('screen_id')
+      .distinct('screen_id')
+      .then((rows: { screen_id: string }[]) => {
+        const ids = new Set(rows.map((r) => r.screen_id));
+        this.linked = { ids, at: Date.now() };
+        return ids;
+      })
+      .finally(() => {
+        this.linkedLoading = null;
+      });
+    return this.linkedLoading;
+  }
 
   deliver(delivered: Delivered[]): void {
     for (const d of delivered) this.events.emitNotification(d.userId, d.notification);
@@ -108,6 +140,7 @@ export class NotificationService implements Notifier {
 
   async notifyScreenStatus(screen: Screen, previousState: string): Promise<Delivered[]> {
     if (screen.state === previousState) return [];
+    if (!(await this.linkedScreens()).has(screen.id)) return [];
     const rows: { user_id: string }[] = await this.knex('conversations as c')
       .join('conversation_participants as p', 'p.conversation_id', 'c.id')
       .join('users as u', 'u.id', 'p.user_id')

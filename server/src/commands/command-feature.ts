@@ -42,7 +42,11 @@ export interface CommandFeature extends Feature {
   sweep(now?: number): Promise<void>;
 }
 
-export function createCommandFeature(ctx: ServerContext, fleet: FleetState, link: () => MqttLink | null): CommandFeature {
+export function createCommandFeature(
+  ctx: ServerContext,
+  fleet: FleetState,
+  link: () => MqttLink | null,
+): CommandFeature {
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<void> | null = null;
   const emit = (c: Command) => ctx.io.to(FLEET_ROOM).emit('commandResult', c);
@@ -50,7 +54,12 @@ export function createCommandFeature(ctx: ServerContext, fleet: FleetState, link
   const publish = async (c: Command) => {
     const l = link();
     if (!l?.connected()) return; // stays queued; the sweep publishes it when the broker is back
-    const payload = { ts: Date.now(), expiresAt: c.expiresAt, type: c.type, params: c.params } as CommandPayload;
+    const payload = {
+      ts: Date.now(),
+      expiresAt: c.expiresAt,
+      type: c.type,
+      params: c.params,
+    } as CommandPayload;
     try {
       await l.publish(topics.command(c.screenId, c.id), payload, { qos: 1 });
     } catch (err) {
@@ -62,11 +71,15 @@ export function createCommandFeature(ctx: ServerContext, fleet: FleetState, link
   };
 
   const send: CommandFeature['send'] = async (user, req) => {
-    if (!watchesWholeFleet(user)) throw new AppError('forbidden', 'only operators and admins send commands');
+    if (!watchesWholeFleet(user))
+      throw new AppError('forbidden', 'only operators and admins send commands');
     const params = CommandParams[req.type].parse(req.params) as Record<string, unknown>;
     const candidates =
       'tag' in req.target
-        ? fleet.all().filter((s) => !s.retired && s.tags.includes((req.target as { tag: string }).tag)).map((s) => s.id)
+        ? fleet
+            .all()
+            .filter((s) => !s.retired && s.tags.includes((req.target as { tag: string }).tag))
+            .map((s) => s.id)
         : [...new Set(req.target.screenIds)];
     if (candidates.length === 0) throw new AppError('not_found', 'no screen matches the target');
     const refused: { screenId: string; reason: string }[] = [];
@@ -75,7 +88,10 @@ export function createCommandFeature(ctx: ServerContext, fleet: FleetState, link
       const screen = fleet.get(id);
       if (!screen || screen.retired) refused.push({ screenId: id, reason: 'no such screen' });
       else if (!screen.capabilities.includes(req.type)) {
-        refused.push({ screenId: id, reason: `${screen.name} cannot ${req.type} (its agent offers ${screen.capabilities.join(', ') || 'no commands'})` });
+        refused.push({
+          screenId: id,
+          reason: `${screen.name} cannot ${req.type} (its agent offers ${screen.capabilities.join(', ') || 'no commands'})`,
+        });
       } else targets.push(id);
     }
     if (targets.length === 0) {
@@ -92,7 +108,9 @@ export function createCommandFeature(ctx: ServerContext, fleet: FleetState, link
     for (const { command, created } of results) {
       if (!created) continue;
       emit(command);
-      void publish(command).catch((err: unknown) => ctx.log.error({ err }, 'command publish failed'));
+      void publish(command).catch((err: unknown) =>
+        ctx.log.error({ err }, 'command publish failed'),
+      );
     }
     return { commands: results.map((r) => r.command), refused };
   };
@@ -106,7 +124,14 @@ export function createCommandFeature(ctx: ServerContext, fleet: FleetState, link
 
   const sweep = async (now = Date.now()) => {
     for (const id of await expiredCommandIds(ctx.knex, now)) {
-      const c = await advanceCommand(ctx.knex, id, 'expired', 'not taken by the screen before it expired', undefined, now);
+      const c = await advanceCommand(
+        ctx.knex,
+        id,
+        'expired',
+        'not taken by the screen before it expired',
+        undefined,
+        now,
+      );
       if (c) emit(c);
     }
     for (const c of await unsentCommands(ctx.knex, now - REPUBLISH_AFTER_MS)) await publish(c);

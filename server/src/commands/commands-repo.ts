@@ -56,11 +56,20 @@ export const commandIdFor = (requestId: string, screenId: string, targets: numbe
 
 export async function createCommands(
   knex: Knex,
-  input: { requestId: string; screenIds: string[]; type: CommandType; params: Record<string, unknown>; ttlS: number; userId: string },
+  input: {
+    requestId: string;
+    screenIds: string[];
+    type: CommandType;
+    params: Record<string, unknown>;
+    ttlS: number;
+    userId: string;
+  },
   now = Date.now(),
 ): Promise<{ command: Command; created: boolean }[]> {
   return knex.transaction(async (trx) => {
-    const ids = input.screenIds.map((s) => commandIdFor(input.requestId, s, input.screenIds.length));
+    const ids = input.screenIds.map((s) =>
+      commandIdFor(input.requestId, s, input.screenIds.length),
+    );
     const existing = new Map(
       (await trx<CommandRow>('commands').whereIn('id', ids)).map((r) => [r.id, rowToCommand(r)]),
     );
@@ -117,7 +126,10 @@ export async function advanceCommand(
 }
 
 export async function commandsInWindow(knex: Knex, from: number, to: number): Promise<Command[]> {
-  const rows = await knex<CommandRow>('commands').where('rev', '>', from).andWhere('rev', '<=', to).orderBy('rev');
+  const rows = await knex<CommandRow>('commands')
+    .where('rev', '>', from)
+    .andWhere('rev', '<=', to)
+    .orderBy('rev');
   return rows.map(rowToCommand);
 }
 
@@ -126,18 +138,31 @@ export async function getCommand(knex: Knex, id: string): Promise<Command | unde
   return row ? rowToCommand(row) : undefined;
 }
 
-export async function commandsForScreen(knex: Knex, screenId: string, limit = 100): Promise<Command[]> {
-  const rows = await knex<CommandRow>('commands').where({ screen_id: screenId }).orderBy('created_at', 'desc').limit(limit);
+export async function commandsForScreen(
+  knex: Knex,
+  screenId: string,
+  limit = 100,
+): Promise<Command[]> {
+  const rows = await knex<CommandRow>('commands')
+    .where({ screen_id: screenId })
+    .orderBy('created_at', 'desc')
+    .limit(limit);
   return rows.map(rowToCommand);
 }
 
 export async function expiredCommandIds(knex: Knex, now: number): Promise<string[]> {
-  const rows = await knex('commands').whereIn('status', ['queued', 'sent']).andWhere('expires_at', '<=', now).select('id');
+  const rows = await knex('commands')
+    .whereIn('status', ['queued', 'sent'])
+    .andWhere('expires_at', '<=', now)
+    .select('id');
   return rows.map((r: { id: string }) => r.id);
 }
 
 /** Commands stored but not yet taken by the broker (it was down, or the node stopped). */
 export async function unsentCommands(knex: Knex, olderThan: number): Promise<Command[]> {
-  const rows = await knex<CommandRow>('commands').where({ status: 'queued' }).andWhere('created_at', '<=', olderThan).limit(500);
+  const rows = await knex<CommandRow>('commands')
+    .where({ status: 'queued' })
+    .andWhere('created_at', '<=', olderThan)
+    .limit(500);
   return rows.map(rowToCommand);
 }

@@ -11,7 +11,13 @@ const FLUSH_MS = 250;
 const CHUNK = 300;
 
 export class EventStore {
-  private buffer: { screen_id: string; event_id: string; kind: string; ts: number; payload: string }[] = [];
+  private buffer: {
+    screen_id: string;
+    event_id: string;
+    kind: string;
+    ts: number;
+    payload: string;
+  }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
@@ -21,7 +27,13 @@ export class EventStore {
   ) {}
 
   add(screenId: string, event: EventPayload): void {
-    this.buffer.push({ screen_id: screenId, event_id: event.id, kind: event.kind, ts: event.ts, payload: JSON.stringify(event) });
+    this.buffer.push({
+      screen_id: screenId,
+      event_id: event.id,
+      kind: event.kind,
+      ts: event.ts,
+      payload: JSON.stringify(event),
+    });
   }
 
   start(): void {
@@ -41,7 +53,10 @@ export class EventStore {
     this.flushing = (async () => {
       try {
         for (let i = 0; i < rows.length; i += CHUNK) {
-          await this.knex('screen_events').insert(rows.slice(i, i + CHUNK)).onConflict(['screen_id', 'event_id']).ignore();
+          await this.knex('screen_events')
+            .insert(rows.slice(i, i + CHUNK))
+            .onConflict(['screen_id', 'event_id'])
+            .ignore();
         }
       } catch (err) {
         this.log.error({ err, events: rows.length }, 'event history write failed');

@@ -35,21 +35,27 @@ export async function maintainHistory(
     pruned += await trx('screen_state_history').where('ts', '<', retentionCutoff).delete();
     pruned += await trx('screen_events').where('ts', '<', retentionCutoff).delete();
 
-    const bucket = trx.raw('(ts / ?) * ?', [BUCKET_MS, BUCKET_MS]);
+    // An inline integer literal keeps this integer arithmetic on both engines (a bound
+    // parameter reaches SQLite as a float and would make it float division).
+    const bucketExpr = `(ts - (ts % ${BUCKET_MS}))`;
+    const bucket = trx.raw(bucketExpr);
     const averages = await trx('telemetry_history')
       .where('resolution_s', 0)
       .andWhere('ts', '<', rawCutoff)
       .groupBy('screen_id', bucket)
       .select(
         'screen_id',
-        trx.raw('(ts / ?) * ? AS bucket', [BUCKET_MS, BUCKET_MS]),
+        trx.raw(`${bucketExpr} AS bucket`),
         trx.raw('AVG(temperature_c) AS temperature_c'),
         trx.raw('AVG(cpu_pct) AS cpu_pct'),
         trx.raw('AVG(memory_pct) AS memory_pct'),
         trx.raw('ROUND(AVG(brightness)) AS brightness'),
         trx.raw('MAX(power) AS power'),
       );
-    const downsampledFrom = await trx('telemetry_history').where('resolution_s', 0).andWhere('ts', '<', rawCutoff).delete();
+    const downsampledFrom = await trx('telemetry_history')
+      .where('resolution_s', 0)
+      .andWhere('ts', '<', rawCutoff)
+      .delete();
     const rows = (averages as Record<string, unknown>[]).map((a) => ({
       screen_id: a.screen_id,
       ts: Number(a.bucket),
@@ -60,7 +66,8 @@ export async function maintainHistory(
       power: a.power,
       resolution_s: BUCKET_MS / 1000,
     }));
-    for (let i = 0; i < rows.length; i += 400) await trx('telemetry_history').insert(rows.slice(i, i + 400));
+    for (let i = 0; i < rows.length; i += 400)
+      await trx('telemetry_history').insert(rows.slice(i, i + 400));
     return { downsampledFrom, downsampledTo: rows.length, pruned };
   });
 }

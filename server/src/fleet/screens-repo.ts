@@ -75,7 +75,11 @@ export async function rotateCredentials(knex: Knex, screenId: string): Promise<D
   const password = newSecret();
   const updated = await knex('device_credentials')
     .where({ screen_id: screenId })
-    .update({ secret_hash: sha256(password), mosquitto_hash: mosquittoHash(password), created_at: Date.now() });
+    .update({
+      secret_hash: sha256(password),
+      mosquitto_hash: mosquittoHash(password),
+      created_at: Date.now(),
+    });
   if (updated === 0) throw new AppError('not_found', `no screen "${screenId}"`);
   return { username: screenId, password };
 }

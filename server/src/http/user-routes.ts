@@ -13,7 +13,8 @@ export function userRoutes(knex: Knex): Router {
     requireRole('admin'),
     route(async (req, res) => {
       const body = parseBody(CreateUserRequest, req.body);
-      if (await findUserByEmail(knex, body.email)) throw new AppError('conflict', `${body.email} already has an account`);
+      if (await findUserByEmail(knex, body.email))
+        throw new AppError('conflict', `${body.email} already has an account`);
       res.status(201).json({ user: await createUser(knex, body) });
     }),
   );

@@ -15,7 +15,9 @@ async function main() {
   const config = configFromEnv();
   const url = config.mqttUrl ? new URL(config.mqttUrl) : null;
   if (!url?.username || !url.password) {
-    console.error('mosquitto:auth: set MQTT_URL=mqtt://USER:PASSWORD@host:1883 — the login the server will use');
+    console.error(
+      'mosquitto:auth: set MQTT_URL=mqtt://USER:PASSWORD@host:1883 — the login the server will use',
+    );
     process.exit(2);
   }
   const db = openDatabase(resolveDatabaseUrl(config));
@@ -25,8 +27,12 @@ async function main() {
       username: decodeURIComponent(url.username),
       password: decodeURIComponent(url.password),
     });
-    console.log(`wrote ${out.passwordFile} (${out.devices} devices + the server) and ${out.aclFile}`);
-    console.log('add to mosquitto.conf: allow_anonymous false / password_file <that file> / acl_file <that file>, then reload Mosquitto (SIGHUP)');
+    console.log(
+      `wrote ${out.passwordFile} (${out.devices} devices + the server) and ${out.aclFile}`,
+    );
+    console.log(
+      'add to mosquitto.conf: allow_anonymous false / password_file <that file> / acl_file <that file>, then reload Mosquitto (SIGHUP)',
+    );
   } finally {
     await db.close();
   }
