@@ -32,6 +32,7 @@ let stepStart = 0;
 let stepRate = 0;
 let stepLimit = Infinity;
 let stepSent = 0;
+let deadline: NodeJS.Timeout | null = null;
 
 const rand = (min: number, max: number) => Math.round((min + Math.random() * (max - min)) * 10) / 10;
 
@@ -149,7 +150,9 @@ serveRpc({
     stepStart = performance.now();
     if (rate <= 0) return { rate: 0 };
     timer = setInterval(publishDue, 5);
-    setTimeout(stopPublishing, maxMs ?? 20 * 60_000).unref();
+    if (deadline) clearTimeout(deadline);
+    deadline = setTimeout(stopPublishing, maxMs ?? 20 * 60_000);
+    deadline.unref();
     return { rate };
   },
 

@@ -111,3 +111,57 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+async function freeLocalPort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as import('node:net').AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A server that can be stopped and started again on the same ports with the same database,
+ * for tests of what consoles and agents do while it is away.
+ */
+export async function startRestartableServer(kind: DbKind = 'sqlite', extra: ServerConfigInput = {}) {
+  const db = await createTestDatabase(kind);
+  const config: ServerConfigInput = {
+    port: await freeLocalPort(),
+    host: '127.0.0.1',
+    mqttPort: await freeLocalPort(),
+    dataDir: db.dataDir,
+    databaseUrl: db.url,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+    logLevel: (process.env.MARQUEE_TEST_LOG as 'info' | undefined) ?? 'silent',
+    statusTickMs: 20,
+    ...extra,
+  };
+  let current: RunningServer | null = await startServer(config);
+  const url = current.url;
+  return {
+    url,
+    get server(): RunningServer {
+      if (!current) throw new Error('the server is stopped');
+      return current;
+    },
+    get mqttUrl() {
+      return `mqtt://127.0.0.1:${config.mqttPort}`;
+    },
+    async stopServer() {
+      await current?.close();
+      current = null;
+    },
+    async startAgain() {
+      current = await startServer(config);
+    },
+    async stop() {
+      await current?.close();
+      current = null;
+      await db.drop();
+    },
+  };
+}

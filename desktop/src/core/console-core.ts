@@ -261,6 +261,12 @@ export class ConsoleCore {
         return this.cache.screenHistory(screenId) ?? { states: [], telemetry: [] };
       },
 
+      viewConversation: async ({ conversationId }) => {
+        this.requireSession();
+        await this.engine.view(conversationId);
+        return null;
+      },
+
       markNotificationRead: async ({ notificationId }) => {
         const { serverUrl, token } = this.requireSession();
         const local = this.cache.notifications().find((n) => n.id === notificationId);

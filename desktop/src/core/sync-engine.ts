@@ -37,6 +37,8 @@ const PERMANENT = new Set([
 
 export class SyncEngine {
   private socket: ServerSocket | null = null;
+  /** The conversation whose room this console is in (the open thread), rejoined on reconnect. */
+  private viewing: string | null = null;
   private flushing = false;
   private retryTimer: NodeJS.Timeout | null = null;
   readonly presence = new Map<string, PresenceStatus>();
@@ -127,6 +129,14 @@ export class SyncEngine {
     this.socket?.io.engine?.close();
   }
 
+  /** Enters the open thread's room (and leaves the previous one). */
+  async view(conversationId: string | null): Promise<void> {
+    const previous = this.viewing;
+    this.viewing = conversationId;
+    if (previous && previous !== conversationId) await this.emitNow('leaveRoom', { room: `conversation:${previous}` });
+    if (conversationId) await this.emitNow('joinRoom', { room: `conversation:${conversationId}` });
+  }
+
   /** Sends the outbox now if connected; otherwise it goes on the next connect. */
   kick(): void {
     this.setConnection({ pendingActions: this.cache.outboxSize() });
@@ -169,6 +179,7 @@ export class SyncEngine {
       lastError: null,
     });
     this.cache.setMeta({ lastSyncedAt: this.connection.lastSyncedAt });
+    if (this.viewing) await this.call(socket, 'joinRoom', { room: `conversation:${this.viewing}` });
     await this.flushOutbox(socket);
   }
 

@@ -67,7 +67,9 @@ export type ConsoleEvent =
   | { type: 'notifications'; notifications: Notification[] }
   | { type: 'typing'; conversationId: string; userId: string; name: string; isTyping: boolean }
   | { type: 'presence'; userId: string; status: PresenceStatus }
-  | { type: 'readReceipt'; conversationId: string; userId: string; seq: number };
+  | { type: 'readReceipt'; conversationId: string; userId: string; seq: number }
+  /** A queued message the server refused for good (it is out of the outbox). */
+  | { type: 'messageFailed'; conversationId: string; clientId: string; message: string };
 
 const id = z.string().min(1).max(64);
 
@@ -100,6 +102,8 @@ export const consoleRequests = {
     })
     .strict(),
   getScreenHistory: z.object({ screenId: id }).strict(),
+  /** The thread on screen (null: none). Its room is joined, so new messages and typing arrive. */
+  viewConversation: z.object({ conversationId: id.nullable() }).strict(),
   markNotificationRead: z.object({ notificationId: id }).strict(),
   ping: z.object({}).strict(),
 } as const;
@@ -118,6 +122,7 @@ export interface ConsoleResponses {
   /** The command ids queued (sent now when live, else from the outbox later). */
   sendCommand: { commandIds: string[] };
   getScreenHistory: ScreenHistory;
+  viewConversation: null;
   markNotificationRead: null;
   /** Round-trip time to the server in ms, for diagnostics. */
   ping: { rttMs: number };

@@ -14,6 +14,7 @@ export const CONSOLE_METHODS = [
   'ackAlarm',
   'sendCommand',
   'getScreenHistory',
+  'viewConversation',
   'markNotificationRead',
   'ping',
 ] as const;

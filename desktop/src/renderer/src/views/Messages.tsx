@@ -340,6 +340,15 @@ function ThreadView({ conversation }: { conversation: Conversation }) {
     [conversationId],
   );
 
+  // Enter the conversation's room while the thread is open: new messages and typing arrive
+  // live, and the server does not notify about a conversation being looked at.
+  useEffect(() => {
+    consoleApi.viewConversation({ conversationId }).catch(() => undefined);
+    return () => {
+      consoleApi.viewConversation({ conversationId: null }).catch(() => undefined);
+    };
+  }, [conversationId]);
+
   // Always fetch the newest page on opening (the cache may have more than the events brought).
   useEffect(() => {
     atBottom.current = true;

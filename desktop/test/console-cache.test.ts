@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Screen } from '../../protocol';
+import { ConsoleCache } from '../src/core/cache/console-cache';
+import { migrations } from '../src/core/cache/migrations';
+
+const dirs: string[] = [];
+const tmpFile = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-cache-'));
+  dirs.push(dir);
+  return path.join(dir, 'cache.db');
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const screen = (id: string, rev: number, state: Screen['state'] = 'online'): Screen => ({
+  id,
+  name: `Screen ${id}`,
+  address: null,
+  lat: null,
+  lng: null,
+  tags: [],
+  retired: false,
+  state,
+  stateSince: 1,
+  lastSeen: 1,
+  agentVersion: '1',
+  capabilities: [],
+  telemetry: null,
+  rev,
+});
+
+describe('console cache', () => {
+  it('keeps the newest revision of each entity whatever the arrival order', () => {
+    const cache = new ConsoleCache(':memory:');
+    expect(cache.upsertScreens([screen('a', 5, 'lost')])).toHaveLength(1);
+    expect(cache.upsertScreens([screen('a', 3, 'online')])).toHaveLength(0);
+    expect(cache.upsertScreens([screen('a', 7, 'offline'), screen('b', 1)])).toHaveLength(2);
+    expect(cache.screens().map((s) => [s.id, s.state, s.rev]).sort()).toEqual([
+      ['a', 'offline', 7],
+      ['b', 'online', 1],
+    ]);
+    cache.close();
+  });
+
+  it('survives a restart with its data and runs each migration once', () => {
+    const file = tmpFile();
+    const first = new ConsoleCache(file);
+    first.upsertScreens([screen('a', 1)]);
+    first.setMeta({ cursor: 42, serverUrl: 'http://x' });
+    first.enqueue({ kind: 'ackAlarm', payload: { alarmId: 'al-1' } });
+    first.close();
+    const second = new ConsoleCache(file);
+    expect(second.recoveredFrom).toBeNull();
+    expect(second.screens()).toHaveLength(1);
+    expect(second.getMeta()).toMatchObject({ cursor: 42, serverUrl: 'http://x' });
+    expect(second.outbox().map((e) => e.kind)).toEqual(['ackAlarm']);
+    expect(second.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    second.close();
+  });
+
+  it('keeps the outbox in the order the operator acted', () => {
+    const cache = new ConsoleCache(':memory:');
+    cache.enqueue({ kind: 'markRead', payload: { conversationId: 'c', seq: 1 } });
+    const second = cache.enqueue({ kind: 'ackAlarm', payload: { alarmId: 'x' } });
+    cache.enqueue({ kind: 'markRead', payload: { conversationId: 'c', seq: 2 } });
+    cache.removeFromOutbox(second.seq);
+    expect(cache.outbox().map((e) => e.payload)).toEqual([
+      { conversationId: 'c', seq: 1 },
+      { conversationId: 'c', seq: 2 },
+    ]);
+    expect(cache.outboxSize()).toBe(2);
+    cache.close();
+  });
+
+  it('moves a corrupt cache aside and starts empty instead of crashing', () => {
+    const file = tmpFile();
+    fs.writeFileSync(file, 'this is not a database '.repeat(500));
+    const cache = new ConsoleCache(file);
+    expect(cache.recoveredFrom).toMatch(/\.corrupt-\d+$/);
+    expect(fs.existsSync(cache.recoveredFrom!)).toBe(true);
+    expect(cache.screens()).toEqual([]);
+    cache.upsertScreens([screen('a', 1)]);
+    expect(cache.screens()).toHaveLength(1);
+    cache.close();
+  });
+
+  it('refuses a cache written by a newer console by rebuilding it', () => {
+    const file = tmpFile();
+    const c = new ConsoleCache(file);
+    c.db.pragma(`user_version = ${migrations.length + 5}`);
+    c.close();
+    const again = new ConsoleCache(file);
+    expect(again.recoveredFrom).not.toBeNull();
+    expect(again.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    again.close();
+  });
+});
