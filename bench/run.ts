@@ -13,6 +13,7 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import { topics } from '../protocol';
 import { buildRenderer } from '../desktop/src/host/build-renderer';
+import { ConsoleCache } from '../desktop/src/core/cache/console-cache';
 import { BrowserBench, chromiumPath } from './lib/browser-bench';
 import { readConfig, type BenchConfig } from './lib/config';
 import { Histogram } from './lib/histogram';
@@ -48,6 +49,7 @@ const log = (msg: string) =>
   console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
 
 /** Hard ceiling on the whole run: a stuck step cannot keep the machine busy. */
+const SETTLE_MS = cfg.mode === 'short' ? 1000 : 3000;
 const HARD_LIMIT_MS = cfg.mode === 'short' ? 5 * 60_000 : 40 * 60_000;
 
 const results: RunResults = {
@@ -366,7 +368,7 @@ async function serverSteps(opts: {
       `${opts.label} ${offered}/s: sent ${sent.toFixed(0)}/s, ingested ${ingested.toFixed(0)}/s, console p50/p99/max ${latency.p50}/${latency.p99}/${latency.max} ms, server ${step.server.cpuPct?.toFixed(0)}% CPU ${step.server.rssMb?.toFixed(0)} MB, loadgen ${step.loadgen.cpuPct?.toFixed(0)}%, consoles ${step.consoles.cpuPct?.toFixed(0)}%, core ${step.core.cpuPct?.toFixed(0)}%, broker ${step.broker.cpuPct?.toFixed(0)}%${step.behind ? ` — BEHIND (${step.behindReason})` : ''}`,
     );
     // Let the backlog drain before the next step.
-    await sleep(2000);
+    await sleep(SETTLE_MS);
     if (step.behind) break;
   }
   return out;
@@ -405,6 +407,16 @@ async function runConsoleBench(opts: {
       path.join(opts.consoleDir, 'console-cache.db'),
       path.join(offlineDir, 'console-cache.db'),
     );
+    // Signed in (token present) but the server address is a closed loopback port.
+    fs.copyFileSync(
+      path.join(opts.consoleDir, 'session-token'),
+      path.join(offlineDir, 'session-token'),
+    );
+    {
+      const copy = new ConsoleCache(path.join(offlineDir, 'console-cache.db'));
+      copy.setMeta({ serverUrl: `http://127.0.0.1:${await freePort()}` });
+      copy.close();
+    }
     {
       const host = await spawnWorker('host-offline', 'bench/workers/console-host.ts', runDir);
       try {
@@ -435,11 +447,11 @@ async function runConsoleBench(opts: {
       log(
         `console (server reachable, ${h.cached} cached): first tile ${page.paint.firstTileMs?.toFixed(0)} ms, painted ${page.paint.paintedMs?.toFixed(0)} ms`,
       );
-      await sleep(2000);
-      c.idleFrames = await BrowserBench.frames(page.page, Math.min(3, cfg.frameS));
+      await sleep(SETTLE_MS);
+      c.idleFrames = await BrowserBench.frames(page.page, Math.min(3, cfg.frameS / 2));
       log(`frames idle: p50 ${c.idleFrames.p50?.toFixed(1)} p99 ${c.idleFrames.p99?.toFixed(1)} ms`);
       await opts.loadgen.rpc.call('setRate', { rate: cfg.frameRate, maxMs: (cfg.frameS + 10) * 1000 });
-      await sleep(2000);
+      await sleep(SETTLE_MS);
       const a = procSample(host.pid);
       c.updateFrames = await BrowserBench.frames(page.page, cfg.frameS);
       c.hostCpuPct = cpuPct(a, procSample(host.pid));
@@ -658,7 +670,7 @@ async function main(): Promise<void> {
       nodeId: `${prefix}-main`,
       tickMs: cfg.tickMs,
     });
-    await sleep(3000);
+    await sleep(SETTLE_MS);
     const idleRssKb = procSample(idle.pid)!.rssKb;
     const session0 = await login(idle.url);
     const prov = await provisionScreens(idle.url, session0.token, [...ids, agentId]);
@@ -700,7 +712,7 @@ async function main(): Promise<void> {
       maxMs: 60_000,
     });
     await waitPublished(loadgen, 70_000);
-    await sleep(3000);
+    await sleep(SETTLE_MS);
     const m0 = await scrape(server.url);
     const loadedRssKb = procSample(server.pid)!.rssKb;
     results.memory = {

@@ -47,18 +47,14 @@ interface BenchState {
   longTasks: number[];
 }
 
-/** Runs in the page before any of its scripts. */
-function pageProbe({ expected }: { expected: number }) {
-  const b: BenchState = {
-    firstTile: null,
-    painted: null,
-    frames: [],
-    collecting: false,
-    last: 0,
-    longTasks: [],
-  };
-  (window as unknown as { __bench: BenchState }).__bench = b;
-  const visible = (el: Element | null) => {
+/**
+ * Runs in the page before any of its scripts. A string, not a function: tsx (esbuild
+ * keepNames) would wrap nested functions in a `__name` helper that does not exist in the page.
+ */
+const pageProbe = (expected: number) => `(() => {
+  const b = { firstTile: null, painted: null, frames: [], collecting: false, last: 0, longTasks: [] };
+  window.__bench = b;
+  const visible = (el) => {
     if (!el) return false;
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight;
@@ -66,9 +62,9 @@ function pageProbe({ expected }: { expected: number }) {
   const countOk = () => {
     const el = document.querySelector('[data-testid="fleet-count-online"]');
     if (!el) return false;
-    return Number((el.textContent ?? '').replace(/[^0-9]/g, '')) === expected;
+    return Number((el.textContent || '').replace(/[^0-9]/g, '')) === ${expected};
   };
-  const loop = (t: number) => {
+  const loop = (t) => {
     if (b.firstTile === null && visible(document.querySelector('[data-testid="screen-tile"]')))
       b.firstTile = performance.now();
     if (b.painted === null && b.firstTile !== null && countOk()) b.painted = performance.now();
@@ -83,10 +79,10 @@ function pageProbe({ expected }: { expected: number }) {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) b.longTasks.push(e.duration);
     }).observe({ type: 'longtask', buffered: true });
-  } catch {
+  } catch (e) {
     // longtask entries are a Chromium extra; frames are the measure
   }
-}
+})();`;
 
 export class BrowserBench {
   private constructor(private readonly browser: Browser) {}
@@ -116,7 +112,7 @@ export class BrowserBench {
     timeoutMs = 30_000,
   ): Promise<{ page: Page; paint: PaintResult; close(): Promise<void> }> {
     const context = await this.browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.addInitScript(pageProbe, { expected: expectedOnline });
+    await context.addInitScript({ content: pageProbe(expectedOnline) });
     const page = await context.newPage();
     await page.goto(`${url}/#/screens`, { waitUntil: 'commit' });
     const deadline = Date.now() + timeoutMs;

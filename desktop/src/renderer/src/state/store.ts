@@ -31,6 +31,8 @@ export interface Thread {
   hasMore: boolean;
   /** Whether at least one page was loaded (otherwise we only hold what events brought). */
   loaded: boolean;
+  /** Why the last queued message was refused by the server, if one was. */
+  failure?: string;
 }
 
 export interface TypingEntry {
@@ -281,6 +283,17 @@ export function reduce(state: ConsoleState, event: ConsoleEvent): ConsoleState {
     }
     case 'presence':
       return { ...state, presence: { ...state.presence, [event.userId]: event.status } };
+    case 'messageFailed': {
+      const prev = state.threads.get(event.conversationId);
+      const threads = new Map(state.threads);
+      threads.set(event.conversationId, {
+        messages: (prev?.messages ?? []).filter((m) => !(m.pending && m.clientId === event.clientId)),
+        hasMore: prev?.hasMore ?? false,
+        loaded: prev?.loaded ?? false,
+        failure: `Not sent: ${event.message}`,
+      });
+      return { ...state, threads };
+    }
     case 'readReceipt': {
       const conv = state.conversations.get(event.conversationId);
       if (!conv) return state;

@@ -193,6 +193,7 @@ function TypingIndicator({ conversationId }: { conversationId: string }) {
 function Composer({ conversationId }: { conversationId: string }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const refused = useConsole((s) => s.threads.get(conversationId)?.failure ?? null);
   const typingSentAt = useRef(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
@@ -269,9 +270,9 @@ function Composer({ conversationId }: { conversationId: string }) {
         void send();
       }}
     >
-      {error && (
+      {(error ?? refused) && (
         <p className="form-error" role="alert" data-testid="composer-error">
-          {error}
+          {error ?? refused}
         </p>
       )}
       <div className="composer-row">
