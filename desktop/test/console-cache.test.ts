@@ -39,7 +39,12 @@ describe('console cache', () => {
     expect(cache.upsertScreens([screen('a', 5, 'lost')])).toHaveLength(1);
     expect(cache.upsertScreens([screen('a', 3, 'online')])).toHaveLength(0);
     expect(cache.upsertScreens([screen('a', 7, 'offline'), screen('b', 1)])).toHaveLength(2);
-    expect(cache.screens().map((s) => [s.id, s.state, s.rev]).sort()).toEqual([
+    expect(
+      cache
+        .screens()
+        .map((s) => [s.id, s.state, s.rev])
+        .sort(),
+    ).toEqual([
       ['a', 'offline', 7],
       ['b', 'online', 1],
     ]);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { NotificationPrefs, inQuietHours, shouldShowNativeToast } from '../src/core/notification-policy';
+import {
+  NotificationPrefs,
+  inQuietHours,
+  shouldShowNativeToast,
+} from '../src/core/notification-policy';
 
 const at = (h: number, m = 0) => new Date(2026, 10, 25, h, m);
 
@@ -12,13 +16,17 @@ describe('native toast policy', () => {
   });
 
   it('respects per-kind preferences', () => {
-    const prefs = NotificationPrefs.parse({ kinds: { message: false, alarm: true, screenStatus: true, announcement: true } });
+    const prefs = NotificationPrefs.parse({
+      kinds: { message: false, alarm: true, screenStatus: true, announcement: true },
+    });
     expect(shouldShowNativeToast(prefs, 'message', false, at(12))).toBe(false);
     expect(shouldShowNativeToast(prefs, 'alarm', false, at(12))).toBe(true);
   });
 
   it('keeps quiet hours across midnight', () => {
-    const prefs = NotificationPrefs.parse({ quietHours: { enabled: true, start: '22:00', end: '07:00' } });
+    const prefs = NotificationPrefs.parse({
+      quietHours: { enabled: true, start: '22:00', end: '07:00' },
+    });
     expect(inQuietHours(prefs, at(23, 30))).toBe(true);
     expect(inQuietHours(prefs, at(3))).toBe(true);
     expect(inQuietHours(prefs, at(7))).toBe(false);
@@ -27,12 +35,17 @@ describe('native toast policy', () => {
   });
 
   it('keeps quiet hours within a day', () => {
-    const prefs = NotificationPrefs.parse({ quietHours: { enabled: true, start: '12:00', end: '13:30' } });
+    const prefs = NotificationPrefs.parse({
+      quietHours: { enabled: true, start: '12:00', end: '13:30' },
+    });
     expect(inQuietHours(prefs, at(12, 45))).toBe(true);
     expect(inQuietHours(prefs, at(13, 30))).toBe(false);
   });
 
   it('rejects a malformed time', () => {
-    expect(NotificationPrefs.safeParse({ quietHours: { enabled: true, start: '25:00', end: '07:00' } }).success).toBe(false);
+    expect(
+      NotificationPrefs.safeParse({ quietHours: { enabled: true, start: '25:00', end: '07:00' } })
+        .success,
+    ).toBe(false);
   });
 });

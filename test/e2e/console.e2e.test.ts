@@ -17,7 +17,11 @@ import { startAgentProcess, type AgentProcess } from '../helpers/agent-process';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { ADMIN, api, login, startRestartableServer } from '../helpers/server';
 
-const ADVERTISER = { email: 'alex@adverts.test', password: 'alex-advertiser-1', name: 'Alex Advertiser' };
+const ADVERTISER = {
+  email: 'alex@adverts.test',
+  password: 'alex-advertiser-1',
+  name: 'Alex Advertiser',
+};
 const poll = { timeout: 15_000, interval: 100 };
 
 describe('the console in Chromium', () => {
@@ -37,20 +41,51 @@ describe('the console in Chromium', () => {
     rendererDir = await buildRenderer(path.join(tmp, 'renderer'));
     server = await startRestartableServer('sqlite', { alarmGraceMs: 500, sweepMs: 200 });
     const { token } = await login(server);
-    const created = await api<CreateScreenResponse>(server, 'POST', '/api/screens', { id: 'e2e-c1', name: 'Harbour Front', tags: ['waterfront'] }, token);
-    const advertiser = await api<{ user: { id: string } }>(server, 'POST', '/api/users', { ...ADVERTISER, role: 'advertiser' }, token);
+    const created = await api<CreateScreenResponse>(
+      server,
+      'POST',
+      '/api/screens',
+      { id: 'e2e-c1', name: 'Harbour Front', tags: ['waterfront'] },
+      token,
+    );
+    const advertiser = await api<{ user: { id: string } }>(
+      server,
+      'POST',
+      '/api/users',
+      { ...ADVERTISER, role: 'advertiser' },
+      token,
+    );
     const conv = await api<{ conversation: { id: string } }>(
       server,
       'POST',
       '/api/conversations',
-      { kind: 'direct', participantIds: [advertiser.body.user.id], screenId: 'e2e-c1', title: 'Harbour Front campaign' },
+      {
+        kind: 'direct',
+        participantIds: [advertiser.body.user.id],
+        screenId: 'e2e-c1',
+        title: 'Harbour Front campaign',
+      },
       token,
     );
     expect(conv.status).toBe(201);
     conversationId = conv.body.conversation.id;
-    agent = await startAgentProcess({ screenId: 'e2e-c1', brokerUrl: server.mqttUrl, password: created.body.credentials.password });
-    hostA = await startConsoleHost({ port: 0, dataDir: path.join(tmp, 'console-a'), rendererDir, defaultServerUrl: server.url });
-    hostB = await startConsoleHost({ port: 0, dataDir: path.join(tmp, 'console-b'), rendererDir, defaultServerUrl: server.url });
+    agent = await startAgentProcess({
+      screenId: 'e2e-c1',
+      brokerUrl: server.mqttUrl,
+      password: created.body.credentials.password,
+    });
+    hostA = await startConsoleHost({
+      port: 0,
+      dataDir: path.join(tmp, 'console-a'),
+      rendererDir,
+      defaultServerUrl: server.url,
+    });
+    hostB = await startConsoleHost({
+      port: 0,
+      dataDir: path.join(tmp, 'console-b'),
+      rendererDir,
+      defaultServerUrl: server.url,
+    });
     browserA = await launchBrowser();
     browserB = await launchBrowser();
     pageA = await browserA.context.newPage();
@@ -73,7 +108,9 @@ describe('the console in Chromium', () => {
     await page.getByTestId('signin-email').fill(creds.email);
     await page.getByTestId('signin-password').fill(creds.password);
     await page.getByTestId('signin-submit').click();
-    await expect.poll(() => page.getByTestId('connection-indicator').getAttribute('data-status'), poll).toBe('live');
+    await expect
+      .poll(() => page.getByTestId('connection-indicator').getAttribute('data-status'), poll)
+      .toBe('live');
   }
 
   const tile = (page: Page) => page.locator('[data-testid="screen-tile"][data-screen-id="e2e-c1"]');
@@ -84,7 +121,9 @@ describe('the console in Chromium', () => {
     await pageA.getByTestId('signin-email').fill(ADMIN.email);
     await pageA.getByTestId('signin-password').fill('not-the-password');
     await pageA.getByTestId('signin-submit').click();
-    await expect.poll(() => pageA.getByTestId('signin-error').innerText(), poll).toMatch(/wrong email or password/i);
+    await expect
+      .poll(() => pageA.getByTestId('signin-error').innerText(), poll)
+      .toMatch(/wrong email or password/i);
     await pageA.screenshot({ path: screenshotPath('console-signin-error') });
   });
 
@@ -110,26 +149,40 @@ describe('the console in Chromium', () => {
   it('chats between two consoles with typing and read receipts', async () => {
     await signIn(pageB, hostB.url, ADVERTISER);
     await pageA.getByTestId('nav-messages').click();
-    await pageA.locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`).click();
+    await pageA
+      .locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`)
+      .click();
     await pageB.getByTestId('nav-messages').click();
-    await pageB.locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`).click();
+    await pageB
+      .locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`)
+      .click();
     await pageB.getByTestId('thread').waitFor();
 
-    await pageA.getByTestId('composer-input').pressSequentially('Your creative is live on Harbour Front', { delay: 10 });
+    await pageA
+      .getByTestId('composer-input')
+      .pressSequentially('Your creative is live on Harbour Front', { delay: 10 });
     await pageB.getByTestId('typing-indicator').waitFor({ timeout: 10_000 });
     await pageA.getByTestId('composer-send').click();
 
-    const onB = pageB.getByTestId('message-item').filter({ hasText: 'Your creative is live on Harbour Front' });
+    const onB = pageB
+      .getByTestId('message-item')
+      .filter({ hasText: 'Your creative is live on Harbour Front' });
     await expect.poll(() => onB.count(), poll).toBe(1);
     // Sending clears the indicator (and it clears by itself after a few seconds anyway).
     await expect.poll(() => pageB.getByTestId('typing-indicator').count(), poll).toBe(0);
     // B has the thread open, so it is read: A sees the read tick.
-    const onA = pageA.getByTestId('message-item').filter({ hasText: 'Your creative is live on Harbour Front' });
+    const onA = pageA
+      .getByTestId('message-item')
+      .filter({ hasText: 'Your creative is live on Harbour Front' });
     await expect.poll(() => onA.getAttribute('data-read'), poll).toBe('true');
 
-    await pageB.getByTestId('composer-input').fill('Thanks! <img src=x onerror=alert(1)> looks great');
+    await pageB
+      .getByTestId('composer-input')
+      .fill('Thanks! <img src=x onerror=alert(1)> looks great');
     await pageB.getByTestId('composer-send').click();
-    const reply = pageA.getByTestId('message-item').filter({ hasText: '<img src=x onerror=alert(1)>' });
+    const reply = pageA
+      .getByTestId('message-item')
+      .filter({ hasText: '<img src=x onerror=alert(1)>' });
     await expect.poll(() => reply.count(), poll).toBe(1);
     expect(await reply.locator('img').count()).toBe(0);
     await pageA.screenshot({ path: screenshotPath('console-chat-a') });
@@ -165,18 +218,29 @@ describe('the console in Chromium', () => {
 
     // Queue a message while the server is down.
     await pageA.getByTestId('nav-messages').click();
-    await pageA.locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`).click();
+    await pageA
+      .locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`)
+      .click();
     await pageA.getByTestId('composer-input').fill('Sent while the server was down');
     await pageA.getByTestId('composer-send').click();
-    const queued = pageA.getByTestId('message-item').filter({ hasText: 'Sent while the server was down' });
+    const queued = pageA
+      .getByTestId('message-item')
+      .filter({ hasText: 'Sent while the server was down' });
     await expect.poll(() => queued.getAttribute('data-pending'), poll).toBe('true');
-    await expect.poll(() => pageA.getByTestId('offline-banner').innerText(), poll).toMatch(/1 action/);
+    await expect
+      .poll(() => pageA.getByTestId('offline-banner').innerText(), poll)
+      .toMatch(/1 action/);
     await pageA.screenshot({ path: screenshotPath('console-offline-queued') });
 
     // Restart the console itself with the server still down: it opens from its cache.
     const port = hostA.port;
     await hostA.close();
-    hostA = await startConsoleHost({ port, dataDir: path.join(tmp, 'console-a'), rendererDir, defaultServerUrl: server.url });
+    hostA = await startConsoleHost({
+      port,
+      dataDir: path.join(tmp, 'console-a'),
+      rendererDir,
+      defaultServerUrl: server.url,
+    });
     await pageA.goto(`${hostA.url}/#/fleet`);
     await expect.poll(() => tile(pageA).count(), poll).toBe(1);
     await expect.poll(() => pageA.getByTestId('offline-banner').count(), poll).toBe(1);
@@ -184,15 +248,27 @@ describe('the console in Chromium', () => {
 
     // The server returns: the message goes out once.
     await server.startAgain();
-    await expect.poll(() => pageA.getByTestId('connection-indicator').getAttribute('data-status'), { timeout: 20_000, interval: 200 }).toBe('live');
+    await expect
+      .poll(() => pageA.getByTestId('connection-indicator').getAttribute('data-status'), {
+        timeout: 20_000,
+        interval: 200,
+      })
+      .toBe('live');
     const rows = async () =>
-      (await server.server.ctx.knex('messages').where({ body: 'Sent while the server was down' })).length;
+      (await server.server.ctx.knex('messages').where({ body: 'Sent while the server was down' }))
+        .length;
     await expect.poll(rows, poll).toBe(1);
-    const onB = pageB.getByTestId('message-item').filter({ hasText: 'Sent while the server was down' });
+    const onB = pageB
+      .getByTestId('message-item')
+      .filter({ hasText: 'Sent while the server was down' });
     await expect.poll(() => onB.count(), { timeout: 20_000, interval: 200 }).toBe(1);
     await pageA.getByTestId('nav-messages').click();
-    await pageA.locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`).click();
-    const sent = pageA.getByTestId('message-item').filter({ hasText: 'Sent while the server was down' });
+    await pageA
+      .locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`)
+      .click();
+    const sent = pageA
+      .getByTestId('message-item')
+      .filter({ hasText: 'Sent while the server was down' });
     await expect.poll(() => sent.count(), poll).toBe(1);
     await expect.poll(() => sent.getAttribute('data-pending'), poll).toBe('false');
     expect(await rows()).toBe(1);

@@ -126,7 +126,10 @@ async function freeLocalPort(): Promise<number> {
  * A server that can be stopped and started again on the same ports with the same database,
  * for tests of what consoles and agents do while it is away.
  */
-export async function startRestartableServer(kind: DbKind = 'sqlite', extra: ServerConfigInput = {}) {
+export async function startRestartableServer(
+  kind: DbKind = 'sqlite',
+  extra: ServerConfigInput = {},
+) {
   const db = await createTestDatabase(kind);
   const config: ServerConfigInput = {
     port: await freeLocalPort(),

@@ -133,7 +133,8 @@ export class SyncEngine {
   async view(conversationId: string | null): Promise<void> {
     const previous = this.viewing;
     this.viewing = conversationId;
-    if (previous && previous !== conversationId) await this.emitNow('leaveRoom', { room: `conversation:${previous}` });
+    if (previous && previous !== conversationId)
+      await this.emitNow('leaveRoom', { room: `conversation:${previous}` });
     if (conversationId) await this.emitNow('joinRoom', { room: `conversation:${conversationId}` });
   }
 

@@ -155,10 +155,16 @@ export async function commandsForScreen(
  * never finished — an agent that crashed mid-command does not run it again on redelivery, so
  * without this it would stay "accepted" for ever.
  */
-export async function expiredCommandIds(knex: Knex, now: number, acceptedGraceMs = 60_000): Promise<string[]> {
+export async function expiredCommandIds(
+  knex: Knex,
+  now: number,
+  acceptedGraceMs = 60_000,
+): Promise<string[]> {
   const rows = await knex('commands')
     .where((q) => q.whereIn('status', ['queued', 'sent']).andWhere('expires_at', '<=', now))
-    .orWhere((q) => q.where('status', 'accepted').andWhere('expires_at', '<=', now - acceptedGraceMs))
+    .orWhere((q) =>
+      q.where('status', 'accepted').andWhere('expires_at', '<=', now - acceptedGraceMs),
+    )
     .select('id');
   return rows.map((r: { id: string }) => r.id);
 }

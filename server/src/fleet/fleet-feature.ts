@@ -70,7 +70,11 @@ export async function createFleetFeature(
     ingest,
     writer,
     registerRoutes(router) {
-      router.use(fleetRoutes(ctx.knex, state, canSee));
+      router.use(
+        fleetRoutes(ctx.knex, state, canSee, async (userId, role) =>
+          watchesWholeFleet({ role: role as User['role'] }) ? 'all' : advertiserScreens(userId),
+        ),
+      );
     },
     async sync(user, from, to) {
       const screens: Screen[] = await screensInWindow(ctx.knex, from, to);

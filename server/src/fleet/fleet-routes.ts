@@ -13,6 +13,8 @@ export function fleetRoutes(
   knex: Knex,
   fleet: FleetState,
   canSee: (userId: string, role: string, screenId: string) => Promise<boolean>,
+  /** The screens a user may see, computed once per request ('all' for operators and admins). */
+  visibleIds: (userId: string, role: string) => Promise<Set<string> | 'all'>,
 ): Router {
   const router = Router();
   const screenOr404 = async (id: string, userId: string, role: string): Promise<Screen> => {
@@ -26,10 +28,10 @@ export function fleetRoutes(
     '/screens',
     route(async (_req, res) => {
       const user = userOf(res);
-      const all = fleet.all();
-      const visible = [];
-      for (const s of all) if (await canSee(user.id, user.role, s.id)) visible.push(s);
-      res.json({ screens: visible });
+      const mine = await visibleIds(user.id, user.role);
+      res.json({
+        screens: mine === 'all' ? fleet.all() : fleet.all().filter((s) => mine.has(s.id)),
+      });
     }),
   );
 

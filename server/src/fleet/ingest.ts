@@ -90,7 +90,14 @@ export class Ingest {
         const previous = this.fleet.get(screenId)?.state;
         outcome = this.fleet.applyState(screenId, result.data as never);
         const now = this.fleet.get(screenId);
-        if (outcome === 'applied' && previous && now && previous !== now.state) {
+        // `unknown` → anything is a screen being heard of for the first time, not news to anyone.
+        if (
+          outcome === 'applied' &&
+          previous &&
+          previous !== 'unknown' &&
+          now &&
+          previous !== now.state
+        ) {
           this.handlers.onStateChanged?.(now, previous);
         }
         break;

@@ -287,7 +287,9 @@ export function reduce(state: ConsoleState, event: ConsoleEvent): ConsoleState {
       const prev = state.threads.get(event.conversationId);
       const threads = new Map(state.threads);
       threads.set(event.conversationId, {
-        messages: (prev?.messages ?? []).filter((m) => !(m.pending && m.clientId === event.clientId)),
+        messages: (prev?.messages ?? []).filter(
+          (m) => !(m.pending && m.clientId === event.clientId),
+        ),
         hasMore: prev?.hasMore ?? false,
         loaded: prev?.loaded ?? false,
         failure: `Not sent: ${event.message}`,
