@@ -6,9 +6,12 @@ export function createTray(window: BrowserWindow): {
   setUnread(count: number): void;
   destroy(): void;
 } {
-  const icon = nativeImage.createFromPath(
-    path.join(import.meta.dirname, '../../resources/icons/tray.png'),
-  );
+  // Packaged: electron-builder copies resources/icons next to the app (extraResources).
+  // From a checkout: desktop/out/main → the repository's resources/icons.
+  const file = app.isPackaged
+    ? path.join(process.resourcesPath, 'icons/tray.png')
+    : path.join(import.meta.dirname, '../../../resources/icons/tray.png');
+  const icon = nativeImage.createFromPath(file);
   const tray = new Tray(
     icon.isEmpty() ? nativeImage.createEmpty() : icon.resize({ width: 16, height: 16 }),
   );
