@@ -111,7 +111,11 @@ async function main() {
       console.log('marquee: building the console…');
       await buildRenderer();
     }
-    const consolePort = await freePort(Number(process.env.MARQUEE_CONSOLE_PORT ?? 5180));
+    const wantedConsole = Number(process.env.MARQUEE_CONSOLE_PORT ?? 5180);
+    const consolePort = await freePort(wantedConsole);
+    if (consolePort !== wantedConsole) {
+      console.log(`marquee: port ${wantedConsole} is taken; the console uses ${consolePort}`);
+    }
     const host = await startConsoleHost({
       port: consolePort,
       dataDir: path.join(dataDir, 'console'),

@@ -152,7 +152,8 @@ export function startSession(
       UNSUPPORTED_PROTOCOL.has(code)
     ) {
       protocolVersion = 4;
-      log.warn('broker does not support MQTT 5; using 3.1.1 (no Will Delay, no session expiry)');
+      // Expected on the embedded broker (Aedes speaks 3.1.1): worth a line, not a warning.
+      log.info('broker does not support MQTT 5; using 3.1.1 (no Will Delay, no session expiry)');
       if (reconnectTimer) clearTimeout(reconnectTimer);
       reconnectTimer = null;
       scheduleReconnect(0);
