@@ -3,13 +3,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunResults, ServerStep } from './lib/results';
 
-const n0 = (v: number | null | undefined) => (v == null ? '–' : Math.round(v).toLocaleString('en-US'));
+const n0 = (v: number | null | undefined) =>
+  v == null ? '–' : Math.round(v).toLocaleString('en-US');
 const n1 = (v: number | null | undefined) => (v == null ? '–' : v.toFixed(1));
 const n2 = (v: number | null | undefined) => (v == null ? '–' : v.toFixed(2));
-const pct = (v: number | null | undefined) => (v == null ? '–' : `${Math.round(v)}%`);
+const pct = (v: number | null | undefined) =>
+  v == null || Number.isNaN(v) ? '–' : `${Math.round(v)}%`;
 const ms = (v: number | null | undefined) => (v == null ? '–' : `${Math.round(v)}`);
 const labels = (r: Record<string, number>) =>
-  Object.keys(r).length ? Object.entries(r).map(([k, v]) => `${k}: ${n0(v)}`).join(', ') : '0';
+  Object.keys(r).length
+    ? Object.entries(r)
+        .map(([k, v]) => `${k}: ${n0(v)}`)
+        .join(', ')
+    : '0';
 
 export interface Verdicts {
   bareMax: number;
@@ -29,7 +35,9 @@ export function verdicts(r: RunResults): Verdicts {
   const bareMax = Math.max(0, ...r.baseline.map((b) => b.delivered));
   const ok = r.server.filter((s) => !s.behind);
   const sustained = ok.length ? ok.reduce((a, b) => (b.ingested > a.ingested ? b : a)) : null;
-  const peak = r.server.length ? r.server.reduce((a, b) => (b.ingested > a.ingested ? b : a)) : null;
+  const peak = r.server.length
+    ? r.server.reduce((a, b) => (b.ingested > a.ingested ? b : a))
+    : null;
   const ratio = sustained && bareMax ? sustained.ingested / bareMax : null;
   const at5k = r.server.find((s) => s.offered === 5000) ?? null;
   const c = r.console;
@@ -40,11 +48,18 @@ export function verdicts(r: RunResults): Verdicts {
     peak,
     ratio,
     throughputMet:
-      ratio !== null && ratio >= 0.5 && (sustained?.ingested ?? 0) >= 10_000 && r.setup.consoles >= 20,
+      ratio !== null &&
+      ratio >= 0.5 &&
+      (sustained?.ingested ?? 0) >= 10_000 &&
+      r.setup.consoles >= 20,
     at5k,
     p99Met: at5k?.latency.p99 != null ? at5k.latency.p99 < 100 : null,
     memMet: r.memory ? r.memory.perScreenKb < 3 : null,
-    paintMet: c ? (paint !== null ? paint <= 1000 && (c.offline?.paintedMs ?? Infinity) <= 1000 : false) : null,
+    paintMet: c
+      ? paint !== null
+        ? paint <= 1000 && (c.offline?.paintedMs ?? Infinity) <= 1000
+        : false
+      : null,
     framesMet: c?.updateFrames?.p99 != null ? c.updateFrames.p99 <= 17.5 : c ? false : null,
     agentMet:
       r.agent && r.agent.maxRssMb != null
@@ -69,7 +84,7 @@ export function renderMarkdown(r: RunResults): string {
   if (!full)
     L.push(
       '',
-      '> Short mode: a small fleet and short steps to keep the harness alive in CI. The figures are not the targets\' conditions; do not read them as results.',
+      "> Short mode: a small fleet and short steps to keep the harness alive in CI. The figures are not the targets' conditions; do not read them as results.",
     );
   L.push('');
   L.push('## Machine');
@@ -204,13 +219,17 @@ export function renderMarkdown(r: RunResults): string {
     L.push(
       `| DOMContentLoaded (ms from navigation start) | ${ms(c.offline?.domContentLoadedMs)} | ${ms(c.live?.domContentLoadedMs)} |`,
     );
-    L.push(`| first screen tile visible (ms) | ${ms(c.offline?.firstTileMs)} | ${ms(c.live?.firstTileMs)} |`);
+    L.push(
+      `| first screen tile visible (ms) | ${ms(c.offline?.firstTileMs)} | ${ms(c.live?.firstTileMs)} |`,
+    );
     L.push(
       `| fleet painted: tile visible and online counter = ${n0(c.screens)} (ms) | ${ms(c.offline?.paintedMs)} | ${ms(c.live?.paintedMs)} |`,
     );
     L.push(`| tiles in the DOM | ${n0(c.offline?.tilesInDom)} | ${n0(c.live?.tilesInDom)} |`);
     L.push('');
-    L.push('| frames (requestAnimationFrame intervals) | n | p50 | p95 | p99 | max | > 17.5 ms | > 33.4 ms | long tasks (total ms) |');
+    L.push(
+      '| frames (requestAnimationFrame intervals) | n | p50 | p95 | p99 | max | > 17.5 ms | > 33.4 ms | long tasks (total ms) |',
+    );
     L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const [name, f] of [
       ['idle (no updates)', c.idleFrames],
@@ -239,11 +258,14 @@ export function renderMarkdown(r: RunResults): string {
   if (r.profile) {
     L.push('## Server CPU profile (whole run of the loaded server, top self time)');
     L.push('');
-    L.push(`Profile: \`${r.profile.file}\` (open in Chrome DevTools → Performance, or \`npx tsx bench/lib/profile.ts FILE\`).`);
+    L.push(
+      `Profile: \`${r.profile.file}\` (open in Chrome DevTools → Performance, or \`npx tsx bench/lib/profile.ts FILE\`).`,
+    );
     L.push('');
     L.push('| self % | self ms | function | where |');
     L.push('| ---: | ---: | --- | --- |');
-    for (const t of r.profile.top) L.push(`| ${t.selfPct} | ${n0(t.selfMs)} | \`${t.fn}\` | ${t.where} |`);
+    for (const t of r.profile.top)
+      L.push(`| ${t.selfPct} | ${n0(t.selfMs)} | \`${t.fn}\` | ${t.where} |`);
     L.push('');
   }
 
@@ -269,11 +291,18 @@ export function renderSvg(r: RunResults): string {
   const offered = [...r.baseline.map((b) => b.offered), ...r.server.map((s) => s.offered)];
   const xMax = Math.max(1000, ...offered) * 1.05;
   const yMax =
-    Math.max(1000, ...r.baseline.map((b) => b.delivered), ...r.server.map((s) => s.ingested), ...offered) *
-    1.1;
+    Math.max(
+      1000,
+      ...r.baseline.map((b) => b.delivered),
+      ...r.server.map((s) => s.ingested),
+      ...offered,
+    ) * 1.1;
   const x = (v: number) => left + (v / xMax) * (right - left);
   const y1 = (v: number) => bot1 - (v / yMax) * (bot1 - top1);
-  const lat = [...r.baseline.map((b) => b.latency.p99 ?? 1), ...r.server.map((s) => s.latency.p99 ?? 1)];
+  const lat = [
+    ...r.baseline.map((b) => b.latency.p99 ?? 1),
+    ...r.server.map((s) => s.latency.p99 ?? 1),
+  ];
   const lMax = Math.max(1000, ...lat);
   const decades = Math.ceil(Math.log10(lMax));
   const y2 = (v: number) => bot2 - (Math.log10(Math.max(1, v)) / decades) * (bot2 - top2);
@@ -281,7 +310,11 @@ export function renderSvg(r: RunResults): string {
   const line = (pts: [number, number][], color: string, dash = '') =>
     pts.length
       ? `<polyline fill="none" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>` +
-        pts.map(([a, b]) => `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="3" fill="${color}"/>`).join('')
+        pts
+          .map(
+            ([a, b]) => `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="3" fill="${color}"/>`,
+          )
+          .join('')
       : '';
   const out: string[] = [];
   out.push(
@@ -298,32 +331,89 @@ export function renderSvg(r: RunResults): string {
     const yv = (yMax / ticks) * i;
     out.push(`<line x1="${x(xv)}" y1="${top1}" x2="${x(xv)}" y2="${bot1}" stroke="#eee"/>`);
     out.push(`<line x1="${left}" y1="${y1(yv)}" x2="${right}" y2="${y1(yv)}" stroke="#eee"/>`);
-    out.push(`<text x="${x(xv)}" y="${bot1 + 14}" text-anchor="middle">${fmtK(Math.round(xv))}</text>`);
-    out.push(`<text x="${left - 6}" y="${y1(yv) + 4}" text-anchor="end">${fmtK(Math.round(yv))}</text>`);
+    out.push(
+      `<text x="${x(xv)}" y="${bot1 + 14}" text-anchor="middle">${fmtK(Math.round(xv))}</text>`,
+    );
+    out.push(
+      `<text x="${left - 6}" y="${y1(yv) + 4}" text-anchor="end">${fmtK(Math.round(yv))}</text>`,
+    );
     out.push(`<line x1="${x(xv)}" y1="${top2}" x2="${x(xv)}" y2="${bot2}" stroke="#eee"/>`);
-    out.push(`<text x="${x(xv)}" y="${bot2 + 14}" text-anchor="middle">${fmtK(Math.round(xv))}</text>`);
+    out.push(
+      `<text x="${x(xv)}" y="${bot2 + 14}" text-anchor="middle">${fmtK(Math.round(xv))}</text>`,
+    );
   }
   for (let d = 0; d <= decades; d++) {
     const v = 10 ** d;
     out.push(`<line x1="${left}" y1="${y2(v)}" x2="${right}" y2="${y2(v)}" stroke="#eee"/>`);
-    out.push(`<text x="${left - 6}" y="${y2(v) + 4}" text-anchor="end">${v >= 1000 ? `${v / 1000} s` : `${v} ms`}</text>`);
+    out.push(
+      `<text x="${left - 6}" y="${y2(v) + 4}" text-anchor="end">${v >= 1000 ? `${v / 1000} s` : `${v} ms`}</text>`,
+    );
   }
-  out.push(`<rect x="${left}" y="${top1}" width="${right - left}" height="${bot1 - top1}" fill="none" stroke="#999"/>`);
-  out.push(`<rect x="${left}" y="${top2}" width="${right - left}" height="${bot2 - top2}" fill="none" stroke="#999"/>`);
+  out.push(
+    `<rect x="${left}" y="${top1}" width="${right - left}" height="${bot1 - top1}" fill="none" stroke="#999"/>`,
+  );
+  out.push(
+    `<rect x="${left}" y="${top2}" width="${right - left}" height="${bot2 - top2}" fill="none" stroke="#999"/>`,
+  );
   out.push(`<text x="${left}" y="${top1 - 6}" font-weight="bold">messages/s delivered</text>`);
-  out.push(`<text x="${left}" y="${top2 - 6}" font-weight="bold">p99 latency, publish → receipt (log scale)</text>`);
-  out.push(`<text x="${(left + right) / 2}" y="${bot2 + 32}" text-anchor="middle">offered rate (msg/s)</text>`);
+  out.push(
+    `<text x="${left}" y="${top2 - 6}" font-weight="bold">p99 latency, publish → receipt (log scale)</text>`,
+  );
+  out.push(
+    `<text x="${(left + right) / 2}" y="${bot2 + 32}" text-anchor="middle">offered rate (msg/s)</text>`,
+  );
   if (y2(100) >= top2)
     out.push(
       `<line x1="${left}" y1="${y2(100)}" x2="${right}" y2="${y2(100)}" stroke="#d33" stroke-dasharray="2,3"/><text x="${right - 4}" y="${y2(100) - 4}" text-anchor="end" fill="#d33">100 ms target</text>`,
     );
-  out.push(line([[x(0), y1(0)], [x(Math.min(xMax, yMax)), y1(Math.min(xMax, yMax))]], '#bbb', '4,4').replace(/<circle[^>]*>/g, ''));
-  out.push(line(r.baseline.map((b) => [x(b.offered), y1(b.delivered)]), '#777'));
-  out.push(line(r.server.map((s) => [x(s.offered), y1(s.ingested)]), '#1f6fd1'));
-  out.push(line(r.server.map((s) => [x(s.offered), y1(s.consoleScreensPerS)]), '#2a9d55', '5,3'));
-  out.push(line(r.baseline.map((b) => [x(b.offered), y2(b.latency.p99 ?? 1)]), '#777'));
-  out.push(line(r.server.map((s) => [x(s.offered), y2(s.latency.p99 ?? 1)]), '#1f6fd1'));
-  out.push(line(r.server.map((s) => [x(s.offered), y2(s.coreLatency.p99 ?? 1)]), '#c77b00', '5,3'));
+  out.push(
+    line(
+      [
+        [x(0), y1(0)],
+        [x(Math.min(xMax, yMax)), y1(Math.min(xMax, yMax))],
+      ],
+      '#bbb',
+      '4,4',
+    ).replace(/<circle[^>]*>/g, ''),
+  );
+  out.push(
+    line(
+      r.baseline.map((b) => [x(b.offered), y1(b.delivered)]),
+      '#777',
+    ),
+  );
+  out.push(
+    line(
+      r.server.map((s) => [x(s.offered), y1(s.ingested)]),
+      '#1f6fd1',
+    ),
+  );
+  out.push(
+    line(
+      r.server.map((s) => [x(s.offered), y1(s.consoleScreensPerS)]),
+      '#2a9d55',
+      '5,3',
+    ),
+  );
+  out.push(
+    line(
+      r.baseline.map((b) => [x(b.offered), y2(b.latency.p99 ?? 1)]),
+      '#777',
+    ),
+  );
+  out.push(
+    line(
+      r.server.map((s) => [x(s.offered), y2(s.latency.p99 ?? 1)]),
+      '#1f6fd1',
+    ),
+  );
+  out.push(
+    line(
+      r.server.map((s) => [x(s.offered), y2(s.coreLatency.p99 ?? 1)]),
+      '#c77b00',
+      '5,3',
+    ),
+  );
   const legend: [string, string, string][] = [
     ['#777', '', 'bare broker → 1 subscriber'],
     ['#1f6fd1', '', 'server ingested'],

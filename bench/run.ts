@@ -15,7 +15,7 @@ import { topics } from '../protocol';
 import { buildRenderer } from '../desktop/src/host/build-renderer';
 import { ConsoleCache } from '../desktop/src/core/cache/console-cache';
 import { BrowserBench, chromiumPath } from './lib/browser-bench';
-import { readConfig, type BenchConfig } from './lib/config';
+import { readConfig } from './lib/config';
 import { Histogram } from './lib/histogram';
 import {
   REPO_ROOT,
@@ -56,7 +56,9 @@ const results: RunResults = {
   mode: cfg.mode,
   startedAt: new Date().toISOString(),
   durationS: 0,
-  commands: [`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`],
+  commands: [
+    `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  ],
   machine: machineInfo(),
   setup: {
     brokerUrl: cfg.brokerUrl,
@@ -233,7 +235,10 @@ async function runBaseline(loadgen: Worker, broker: number | null, brokerUrl: st
     await sub.rpc.call('connect', { brokerUrl, prefix });
     const rates = [...cfg.steps, ...cfg.baselineExtraSteps];
     for (const offered of rates) {
-      await loadgen.rpc.call('setRate', { rate: offered, maxMs: (cfg.warmupS + cfg.stepS + 5) * 1000 });
+      await loadgen.rpc.call('setRate', {
+        rate: offered,
+        maxMs: (cfg.warmupS + cfg.stepS + 5) * 1000,
+      });
       await sleep(cfg.warmupS * 1000);
       const a = {
         lg: await loadgen.rpc.call<LoadgenStats>('stats'),
@@ -289,7 +294,10 @@ async function serverSteps(opts: {
   const { server, loadgen, consoles, core, broker } = opts;
   const watcher = new RssWatcher();
   for (const offered of opts.steps) {
-    await loadgen.rpc.call('setRate', { rate: offered, maxMs: (cfg.warmupS + cfg.stepS + 5) * 1000 });
+    await loadgen.rpc.call('setRate', {
+      rate: offered,
+      maxMs: (cfg.warmupS + cfg.stepS + 5) * 1000,
+    });
     await sleep(cfg.warmupS * 1000);
     const pids = [server.pid, loadgen.pid, consoles.pid, core?.pid ?? 0, broker ?? 0];
     const snap = async () => ({
@@ -303,7 +311,9 @@ async function serverSteps(opts: {
         hist: [number, number][];
       }>('stats', { reset: true }),
       k: core
-        ? await core.rpc.call<{ screens: number; hist: [number, number][] }>('stats', { reset: true })
+        ? await core.rpc.call<{ screens: number; hist: [number, number][] }>('stats', {
+            reset: true,
+          })
         : null,
       p: pids.map((pid) => (pid ? procSample(pid) : null)),
     });
@@ -349,16 +359,15 @@ async function serverSteps(opts: {
         avgRows: dbBatches ? dbRows / dbBatches : null,
         avgMs: dbBatches ? dbMs / dbBatches : null,
       },
-      fanoutLagAvgMs: lagN
-        ? d(a.m, b.m, 'marquee_fanout_lag_ms_sum') / lagN
-        : null,
+      fanoutLagAvgMs: lagN ? d(a.m, b.m, 'marquee_fanout_lag_ms_sum') / lagN : null,
       pendingAtEnd: value(b.m, 'marquee_status_pending'),
       loadgenSkipped: b.lg.skipped - a.lg.skipped,
       behind: false,
       behindReason: null,
     };
     const reasons: string[] = [];
-    if (ingested < 0.95 * sent) reasons.push(`ingested ${(100 * ingested / sent).toFixed(0)}% of sent`);
+    if (ingested < 0.95 * sent)
+      reasons.push(`ingested ${((100 * ingested) / sent).toFixed(0)}% of sent`);
     if ((latency.p99 ?? 0) > 1000) reasons.push(`console p99 ${latency.p99} ms`);
     if (latency.count === 0) reasons.push('consoles received nothing');
     step.behind = reasons.length > 0;
@@ -372,6 +381,21 @@ async function serverSteps(opts: {
     if (step.behind) break;
   }
   return out;
+}
+
+/** Waits until the server counts `n` screens online; notes it when it does not get there. */
+async function waitOnline(url: string, n: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let online = 0;
+  while (Date.now() < deadline) {
+    online = value(await scrape(url), 'marquee_screens_online');
+    if (online >= n) return online;
+    await sleep(500);
+  }
+  results.notes.push(
+    `Only ${online} of ${n} screens were online at the server after the announce: \`online\` state messages (QoS 1) were lost between the broker and the server.`,
+  );
+  return online;
 }
 
 async function runConsoleBench(opts: {
@@ -398,6 +422,13 @@ async function runConsoleBench(opts: {
     c.error = 'no Chromium at /usr/bin/chromium (set MARQUEE_CHROMIUM)';
     return;
   }
+  // "The right number" is what the cache holds: the screens it has as online.
+  const expectOnline = (() => {
+    const cache = new ConsoleCache(path.join(opts.consoleDir, 'console-cache.db'));
+    const n = cache.screens().filter((sc) => sc.state === 'online' && !sc.retired).length;
+    cache.close();
+    return n;
+  })();
   const browser = await BrowserBench.launch(exe);
   try {
     // 1. Offline: the same cache without a session token, so the core never connects.
@@ -424,7 +455,7 @@ async function runConsoleBench(opts: {
           dataDir: offlineDir,
           rendererDir: opts.rendererDir,
         });
-        const page = await browser.open(h.url, opts.screens);
+        const page = await browser.open(h.url, expectOnline);
         c.offline = page.paint;
         log(
           `console (server unreachable, ${h.cached} cached): first tile ${page.paint.firstTileMs?.toFixed(0)} ms, painted ${page.paint.paintedMs?.toFixed(0)} ms (online shows ${page.paint.onlineShown})`,
@@ -442,15 +473,20 @@ async function runConsoleBench(opts: {
         dataDir: opts.consoleDir,
         rendererDir: opts.rendererDir,
       });
-      const page = await browser.open(h.url, opts.screens);
+      const page = await browser.open(h.url, expectOnline);
       c.live = page.paint;
       log(
         `console (server reachable, ${h.cached} cached): first tile ${page.paint.firstTileMs?.toFixed(0)} ms, painted ${page.paint.paintedMs?.toFixed(0)} ms`,
       );
       await sleep(SETTLE_MS);
       c.idleFrames = await BrowserBench.frames(page.page, Math.min(3, cfg.frameS / 2));
-      log(`frames idle: p50 ${c.idleFrames.p50?.toFixed(1)} p99 ${c.idleFrames.p99?.toFixed(1)} ms`);
-      await opts.loadgen.rpc.call('setRate', { rate: cfg.frameRate, maxMs: (cfg.frameS + 10) * 1000 });
+      log(
+        `frames idle: p50 ${c.idleFrames.p50?.toFixed(1)} p99 ${c.idleFrames.p99?.toFixed(1)} ms`,
+      );
+      await opts.loadgen.rpc.call('setRate', {
+        rate: cfg.frameRate,
+        maxMs: (cfg.frameS + 10) * 1000,
+      });
       await sleep(SETTLE_MS);
       const a = procSample(host.pid);
       c.updateFrames = await BrowserBench.frames(page.page, cfg.frameS);
@@ -494,7 +530,10 @@ async function runAgent(server: BenchServer, brokerUrl: string, agentId: string,
     }),
   );
   const bundled = path.join(REPO_ROOT, 'dist/agent/marquee-agent.mjs');
-  const watch = await mqtt.connectAsync(brokerUrl, { clientId: `${prefix}-agentwatch`, reconnectPeriod: 0 });
+  const watch = await mqtt.connectAsync(brokerUrl, {
+    clientId: `${prefix}-agentwatch`,
+    reconnectPeriod: 0,
+  });
   watch.on('message', () => a.telemetrySeen++);
   await watch.subscribeAsync(topics.telemetry(agentId), { qos: 0 });
   let child: ChildProcess;
@@ -593,6 +632,7 @@ async function runEmbedded(core: { token?: string }) {
       300_000,
     );
     await loadgen.rpc.call('announce', {}, 120_000);
+    await waitOnline(server.url, ids.length, 60_000);
     const consoles = await spawnWorker('consoles-embedded', 'bench/workers/consoles.ts', runDir);
     workers.push(consoles);
     await consoles.rpc.call('connect', {
@@ -676,7 +716,9 @@ async function main(): Promise<void> {
     const prov = await provisionScreens(idle.url, session0.token, [...ids, agentId]);
     credentials = prov.credentials;
     results.provisioning = { screens: ids.length + 1, ms: prov.ms };
-    log(`provisioned ${ids.length + 1} screens in ${(prov.ms / 1000).toFixed(1)} s; idle RSS ${(idleRssKb / 1024).toFixed(0)} MB`);
+    log(
+      `provisioned ${ids.length + 1} screens in ${(prov.ms / 1000).toFixed(1)} s; idle RSS ${(idleRssKb / 1024).toFixed(0)} MB`,
+    );
     await idle.stop();
 
     // ── 2. publishers, then the baseline without the server ──
@@ -684,7 +726,12 @@ async function main(): Promise<void> {
     workers.push(loadgen);
     const conn = await loadgen.rpc.call<{ connections: number }>(
       'connect',
-      { brokerUrl, screens: ids.map((id) => ({ id })), clients: cfg.clients, clientIdPrefix: `${prefix}-lg` },
+      {
+        brokerUrl,
+        screens: ids.map((id) => ({ id })),
+        clients: cfg.clients,
+        clientIdPrefix: `${prefix}-lg`,
+      },
       300_000,
     );
     results.setup.connections = conn.connections;
@@ -705,6 +752,7 @@ async function main(): Promise<void> {
     });
     const session = await login(server.url);
     await loadgen.rpc.call('announce', {}, 300_000);
+    await waitOnline(server.url, ids.length, 60_000);
     // One telemetry message per screen, so every screen holds a full live state.
     await loadgen.rpc.call('setRate', {
       rate: Math.min(5000, ids.length * 2),
@@ -731,7 +779,12 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(consoleDir, 'session-token'), session.token, { mode: 0o600 });
     const core = await spawnWorker('core', 'bench/workers/core-client.ts', runDir);
     workers.push(core);
-    await core.rpc.call('start', { dataDir: consoleDir, serverUrl: server.url, user: session.user, prefix });
+    await core.rpc.call('start', {
+      dataDir: consoleDir,
+      serverUrl: server.url,
+      user: session.user,
+      prefix,
+    });
     const consoles = await spawnWorker('consoles', 'bench/workers/consoles.ts', runDir);
     workers.push(consoles);
     await consoles.rpc.call('connect', {
@@ -778,23 +831,27 @@ async function main(): Promise<void> {
           error: `renderer build failed: ${r.error}`,
         };
       } else {
-        await runConsoleBench({ server, loadgen, consoleDir, rendererDir: r.dir, screens: ids.length }).catch(
-          (err: unknown) => {
-            results.console ??= {
-              screens: ids.length,
-              offline: null,
-              live: null,
-              idleFrames: null,
-              updateFrames: null,
-              updateRate: cfg.frameRate,
-              updateS: cfg.frameS,
-              hostCpuPct: null,
-              error: null,
-            };
-            results.console.error = (err as Error).message.split('\n')[0]!;
-            log(`console benchmark failed: ${results.console.error}`);
-          },
-        );
+        await runConsoleBench({
+          server,
+          loadgen,
+          consoleDir,
+          rendererDir: r.dir,
+          screens: ids.length,
+        }).catch((err: unknown) => {
+          results.console ??= {
+            screens: ids.length,
+            offline: null,
+            live: null,
+            idleFrames: null,
+            updateFrames: null,
+            updateRate: cfg.frameRate,
+            updateS: cfg.frameS,
+            hostCpuPct: null,
+            error: null,
+          };
+          results.console.error = (err as Error).message.split('\n')[0]!;
+          log(`console benchmark failed: ${results.console.error}`);
+        });
       }
     }
     await loadgen.rpc.call('close');

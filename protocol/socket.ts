@@ -124,6 +124,11 @@ export interface ServerToClientEvents {
   alarm: (a: Alarm) => void;
   commandResult: (c: Command) => void;
   conversationUpdate: (c: Conversation) => void;
+  /**
+   * Live fleet batches were withheld from this console while it could not keep up (its send
+   * buffer was full); it should `sync` from its cursor to get the latest state.
+   */
+  resync: () => void;
 }
 
 export interface SocketData {

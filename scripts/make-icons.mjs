@@ -36,7 +36,11 @@ function draw(size) {
       const dy = Math.max(r - y, y - (size - 1 - r), 0);
       const alpha = Math.max(0, Math.min(1, r - Math.hypot(dx, dy) + 0.5));
       const t = (x + y) / (2 * size);
-      let [R, G, B] = [Math.round(59 + (139 - 59) * t), Math.round(130 + (92 - 130) * t), Math.round(246 + (246 - 246) * t)];
+      let [R, G, B] = [
+        Math.round(59 + (139 - 59) * t),
+        Math.round(130 + (92 - 130) * t),
+        Math.round(246 + (246 - 246) * t),
+      ];
       // Three horizontal bars of decreasing length: a marquee of screens.
       const bars = [
         [0.32, 0.6],
@@ -44,7 +48,8 @@ function draw(size) {
         [0.68, 0.36],
       ];
       for (const [cy, len] of bars) {
-        if (Math.abs(y / size - cy) < 0.055 && x / size > 0.2 && x / size < 0.2 + len) [R, G, B] = [255, 255, 255];
+        if (Math.abs(y / size - cy) < 0.055 && x / size > 0.2 && x / size < 0.2 + len)
+          [R, G, B] = [255, 255, 255];
       }
       const o = y * (size * 4 + 1) + 1 + x * 4;
       px[o] = R;

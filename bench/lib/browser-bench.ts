@@ -119,17 +119,14 @@ export class BrowserBench {
     let done = false;
     while (!done && Date.now() < deadline) {
       done = await page
-        .evaluate(
-          () => (window as unknown as { __bench?: BenchState }).__bench?.painted != null,
-        )
+        .evaluate(() => (window as unknown as { __bench?: BenchState }).__bench?.painted != null)
         .catch(() => false);
       if (!done) await sleep(50);
     }
     const paint = await page.evaluate(() => {
       const b = (window as unknown as { __bench: BenchState }).__bench;
       const nav = performance.getEntriesByType('navigation')[0] as
-        | PerformanceNavigationTiming
-        | undefined;
+        PerformanceNavigationTiming | undefined;
       return {
         firstTileMs: b.firstTile,
         paintedMs: b.painted,

@@ -83,7 +83,8 @@ export function percentiles(values: number[]): {
   max: number | null;
   mean: number | null;
 } {
-  if (values.length === 0) return { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
+  if (values.length === 0)
+    return { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
   const s = [...values].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
   return {

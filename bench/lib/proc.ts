@@ -142,7 +142,11 @@ export function procSample(pid: number): ProcSample | null {
     const stime = Number(f[12]);
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const rss = /VmRSS:\s+(\d+)/.exec(status);
-    return { at: performance.now(), cpuS: (utime + stime) / CLK_TCK, rssKb: rss ? Number(rss[1]) : 0 };
+    return {
+      at: performance.now(),
+      cpuS: (utime + stime) / CLK_TCK,
+      rssKb: rss ? Number(rss[1]) : 0,
+    };
   } catch {
     return null;
   }

@@ -57,6 +57,8 @@ if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1])))
   const [file, n] = process.argv.slice(2);
   if (file) {
     for (const r of summarizeProfile(file, Number(n ?? 25)))
-      console.log(`${String(r.selfPct).padStart(5)}%  ${String(r.selfMs).padStart(7)} ms  ${r.fn}  ${r.where}`);
+      console.log(
+        `${String(r.selfPct).padStart(5)}%  ${String(r.selfMs).padStart(7)} ms  ${r.fn}  ${r.where}`,
+      );
   }
 }

@@ -30,7 +30,11 @@ export function value(s: PromSnapshot, key: string): number {
 }
 
 /** Per-label deltas of a labelled counter between two snapshots. */
-export function labelDeltas(a: PromSnapshot, b: PromSnapshot, name: string): Record<string, number> {
+export function labelDeltas(
+  a: PromSnapshot,
+  b: PromSnapshot,
+  name: string,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of b) {
     if (!k.startsWith(`${name}{`)) continue;

@@ -49,7 +49,14 @@ export interface RunResults {
   startedAt: string;
   durationS: number;
   commands: string[];
-  machine: { nproc: number; memGb: number; node: string; mosquitto: string; kernel: string; cpu: string };
+  machine: {
+    nproc: number;
+    memGb: number;
+    node: string;
+    mosquitto: string;
+    kernel: string;
+    cpu: string;
+  };
   setup: {
     brokerUrl: string;
     brokerKind: string;
@@ -100,6 +107,9 @@ export interface RunResults {
     telemetrySeen: number;
     error: string | null;
   } | null;
-  profile: { file: string; top: { fn: string; where: string; selfPct: number; selfMs: number }[] } | null;
+  profile: {
+    file: string;
+    top: { fn: string; where: string; selfPct: number; selfMs: number }[];
+  } | null;
   notes: string[];
 }

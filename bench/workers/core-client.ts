@@ -17,7 +17,17 @@ let screens = 0;
 let status = 'signedOut';
 
 serveRpc({
-  start: ({ dataDir, serverUrl, user, prefix }: { dataDir: string; serverUrl: string; user: User; prefix: string }) => {
+  start: ({
+    dataDir,
+    serverUrl,
+    user,
+    prefix,
+  }: {
+    dataDir: string;
+    serverUrl: string;
+    user: User;
+    prefix: string;
+  }) => {
     const cache = new ConsoleCache(path.join(dataDir, 'console-cache.db'));
     cache.setMeta({ serverUrl, user });
     core = new ConsoleCore(cache, new FileTokenStore(path.join(dataDir, 'session-token')));

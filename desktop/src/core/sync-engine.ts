@@ -215,6 +215,12 @@ export class SyncEngine {
   }
 
   private listenLive(socket: ServerSocket): void {
+    // The server skipped live batches while we could not keep up: catch up with one sync.
+    socket.on('resync', () => {
+      this.catchUp(socket).catch((err: unknown) =>
+        this.setConnection({ lastError: `sync failed: ${(err as Error).message}` }),
+      );
+    });
     socket.on('billboardStatusUpdate', (batch) => {
       const screens = this.cache.upsertScreens(batch.screens);
       if (screens.length) this.emit({ type: 'screens', screens });

@@ -9,6 +9,7 @@ import { FleetState } from './fleet-state';
 import { fleetRoutes } from './fleet-routes';
 import { Ingest, type IngestHandlers } from './ingest';
 import { loadAllScreens, screensInWindow } from './screens-repo';
+import { SlowConsoles, BEHIND_ROOM } from './slow-consoles';
 import { StatusWriter } from './status-writer';
 
 export const FLEET_ROOM = 'fleet';
@@ -32,11 +33,11 @@ export async function createFleetFeature(
   } = {},
 ): Promise<FleetFeature> {
   const state = new FleetState();
+  const slow = new SlowConsoles(ctx.io, FLEET_ROOM);
   state.load(await loadAllScreens(ctx.knex));
   const ingest = new Ingest(state, ctx.metrics, ctx.log, opts.handlers);
   const writer = new StatusWriter({
     knex: ctx.knex,
-    isPostgres: ctx.isPostgres,
     fleet: state,
     tickMs: ctx.config.statusTickMs,
     log: ctx.log,
@@ -44,7 +45,8 @@ export async function createFleetFeature(
     broadcast: (cursor, screens) => {
       const oldest = Math.min(...screens.map((s) => s.telemetry?.ts ?? s.stateSince ?? Date.now()));
       ctx.metrics.fanoutLagMs.observe(Math.max(0, Date.now() - oldest));
-      ctx.io.to(FLEET_ROOM).emit('billboardStatusUpdate', { cursor, screens });
+      slow.update();
+      ctx.io.to(FLEET_ROOM).except(BEHIND_ROOM).emit('billboardStatusUpdate', { cursor, screens });
     },
   });
   const advertiserScreens = opts.advertiserScreens ?? (() => Promise.resolve(new Set<string>()));
@@ -57,6 +59,11 @@ export async function createFleetFeature(
     'marquee_screens_online',
     'Screens whose agent is online',
     () => state.countByState().online,
+  );
+  ctx.metrics.gauge(
+    'marquee_consoles_behind',
+    'Consoles skipped by live batches until they drain',
+    () => slow.count,
   );
   ctx.metrics.gauge(
     'marquee_status_pending',

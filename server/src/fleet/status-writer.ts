@@ -18,7 +18,6 @@ const INSERT_CHUNK = 400;
 
 export interface StatusWriterDeps {
   knex: Knex;
-  isPostgres: boolean;
   fleet: FleetState;
   tickMs: number;
   log: Logger;
@@ -90,37 +89,43 @@ export class StatusWriter {
     this.deps.broadcast(written[written.length - 1]!.rev, written);
   }
 
+  /**
+   * One multi-row upsert per chunk (INSERT … ON CONFLICT (id) DO UPDATE) on both engines: a
+   * handful of statements per tick instead of one compiled and prepared UPDATE per screen, which
+   * is what bounded the live path (see bench/RESULTS.md). Between chunks the event loop gets a
+   * turn, so a large batch does not stop the MQTT socket from being read.
+   */
   private async updateScreens(
     trx: Knex.Transaction,
     screens: Screen[],
     bootIds: (string | null)[],
   ) {
-    if (this.deps.isPostgres) {
-      // One statement for the whole batch: UPDATE ... FROM (VALUES ...).
-      for (let i = 0; i < screens.length; i += INSERT_CHUNK) {
-        const part = screens.slice(i, i + INSERT_CHUNK);
-        const rows = part.map((s, j) => ({ id: s.id, ...screenToRow(s, bootIds[i + j] ?? null) }));
-        await trx.raw(
-          `UPDATE screens AS s SET name = v.name, address = v.address, lat = v.lat, lng = v.lng,
-             tags = v.tags, retired = v.retired, state = v.state, state_since = v.state_since,
-             last_seen = v.last_seen, boot_id = v.boot_id, agent_version = v.agent_version,
-             capabilities = v.capabilities, telemetry = v.telemetry, rev = v.rev
-           FROM jsonb_to_recordset(?::jsonb) AS v(id text, name text, address text,
-             lat double precision, lng double precision, tags text, retired boolean, state text,
-             state_since bigint, last_seen bigint, boot_id text, agent_version text,
-             capabilities text, telemetry text, rev bigint)
-           WHERE s.id = v.id`,
-          [JSON.stringify(rows)],
-        );
-      }
-      return;
-    }
-    // SQLite: one prepared UPDATE per row inside the transaction is the fast path.
-    for (let i = 0; i < screens.length; i++) {
-      const s = screens[i]!;
-      await trx('screens')
-        .where({ id: s.id })
-        .update(screenToRow(s, bootIds[i] ?? null));
+    for (let i = 0; i < screens.length; i += UPSERT_CHUNK) {
+      const rows = screens
+        .slice(i, i + UPSERT_CHUNK)
+        .map((s, j) => ({ id: s.id, ...screenToRow(s, bootIds[i + j] ?? null), created_at: 0 }));
+      await trx('screens').insert(rows).onConflict('id').merge(MERGED_COLUMNS);
+      if (i + UPSERT_CHUNK < screens.length) await new Promise((r) => setImmediate(r));
     }
   }
 }
+
+/** Rows per upsert: 15 columns × 400 stays far under SQLite's and PostgreSQL's parameter limits. */
+const UPSERT_CHUNK = 400;
+/** Everything but id and created_at (kept from the registry's insert). */
+const MERGED_COLUMNS = [
+  'name',
+  'address',
+  'lat',
+  'lng',
+  'tags',
+  'retired',
+  'state',
+  'state_since',
+  'last_seen',
+  'boot_id',
+  'agent_version',
+  'capabilities',
+  'telemetry',
+  'rev',
+];
