@@ -5,6 +5,7 @@
  */
 import type { Screen, User } from '../../../protocol';
 import type { Feature, ServerContext } from '../context';
+import { KnexBatchStore, SqliteBatchStore } from './batch-store';
 import { FleetState } from './fleet-state';
 import { fleetRoutes } from './fleet-routes';
 import { Ingest, type IngestHandlers } from './ingest';
@@ -37,7 +38,7 @@ export async function createFleetFeature(
   state.load(await loadAllScreens(ctx.knex));
   const ingest = new Ingest(state, ctx.metrics, ctx.log, opts.handlers);
   const writer = new StatusWriter({
-    knex: ctx.knex,
+    store: ctx.isPostgres ? new KnexBatchStore(ctx.knex) : new SqliteBatchStore(ctx.knex),
     fleet: state,
     tickMs: ctx.config.statusTickMs,
     log: ctx.log,
