@@ -53,13 +53,11 @@ export class KnexBatchStore implements BatchStore {
       const first = await reserveRevisions(trx, batch.screens.length);
       const out = batch.screens.map(({ screen }, i) => ({ ...screen, rev: first + i }));
       for (let i = 0; i < out.length; i += CHUNK) {
-        const rows = out
-          .slice(i, i + CHUNK)
-          .map((s, j) => ({
-            id: s.id,
-            ...screenToRow(s, batch.screens[i + j]!.bootId),
-            created_at: 0,
-          }));
+        const rows = out.slice(i, i + CHUNK).map((s, j) => ({
+          id: s.id,
+          ...screenToRow(s, batch.screens[i + j]!.bootId),
+          created_at: 0,
+        }));
         await trx('screens')
           .insert(rows)
           .onConflict('id')

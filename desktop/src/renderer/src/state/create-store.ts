@@ -82,7 +82,9 @@ export function useThrottledSelector<T, S>(
       last = Date.now();
       setValue(() => selectorRef.current(store.get()));
     };
-    flush();
+    // The mount's own computation does not start the throttle window: the first change after
+    // it (typically the snapshot that fills an empty store) shows at once, not up to `ms` later.
+    setValue(() => selectorRef.current(store.get()));
     const unsubscribe = store.subscribe(() => {
       if (timer) return;
       const wait = Math.max(0, last + ms - Date.now());
