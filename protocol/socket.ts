@@ -13,6 +13,7 @@ import {
   Notification,
   PresenceStatus,
   Screen,
+  TelemetrySummary,
   User,
 } from './domain';
 import { CommandParams, CommandType } from './mqtt';
@@ -107,10 +108,25 @@ export type ClientToServerEvents = {
   [K in keyof Requests]: (payload: Requests[K], ack: (res: Ack<Responses[K]>) => void) => void;
 };
 
+/** A screen whose only change is new telemetry: what the console merges into its copy. */
+export interface ScreenTelemetryPatch {
+  id: string;
+  rev: number;
+  lastSeen: number | null;
+  telemetry: TelemetrySummary | null;
+}
+
 export interface BillboardStatusUpdate {
-  /** The change-log position this batch brings the console to. */
+  /** The newest revision in this batch. */
   cursor: number;
+  /** Screens whose state or registry data changed: whole. */
   screens: Screen[];
+  /**
+   * Screens whose only change is telemetry (most of the traffic): a patch of half the size. A
+   * console applies one only over an older copy it holds; `sync` always returns whole rows,
+   * so a console that missed something converges at its next sync.
+   */
+  patches: ScreenTelemetryPatch[];
 }
 
 export interface ServerToClientEvents {

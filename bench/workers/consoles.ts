@@ -41,7 +41,7 @@ serveRpc({
         socket.on('billboardStatusUpdate', (batch) => {
           const now = Date.now();
           batches++;
-          for (const s of batch.screens) {
+          for (const s of [...batch.screens, ...batch.patches]) {
             if (!s.telemetry || !s.id.startsWith(prefix)) continue;
             hist.add(now - s.telemetry.ts);
             screens++;

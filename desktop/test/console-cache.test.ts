@@ -51,6 +51,36 @@ describe('console cache', () => {
     cache.close();
   });
 
+  it('merges telemetry patches only over older copies it holds', () => {
+    const cache = new ConsoleCache(':memory:');
+    cache.upsertScreens([screen('a', 5), screen('b', 9)]);
+    const telemetry = {
+      ts: 100,
+      temperatureC: 41.5,
+      cpuPct: 3,
+      memoryPct: 20,
+      diskPct: null,
+      uptimeS: 10,
+      display: { power: 'on' as const, brightness: 80 },
+      content: null,
+    };
+    const applied = cache.patchScreens([
+      { id: 'a', rev: 6, lastSeen: 100, telemetry },
+      { id: 'b', rev: 8, lastSeen: 100, telemetry }, // older than what the cache has
+      { id: 'zz', rev: 7, lastSeen: 100, telemetry }, // not held: the next sync brings it whole
+    ]);
+    expect(applied.map((s) => s.id)).toEqual(['a']);
+    const byId = new Map(cache.screens().map((s) => [s.id, s]));
+    expect(byId.get('a')).toMatchObject({
+      rev: 6,
+      name: 'Screen a',
+      telemetry: { temperatureC: 41.5 },
+    });
+    expect(byId.get('b')).toMatchObject({ rev: 9, telemetry: null });
+    expect(byId.has('zz')).toBe(false);
+    cache.close();
+  });
+
   it('survives a restart with its data and runs each migration once', () => {
     const file = tmpFile();
     const first = new ConsoleCache(file);

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BillboardStatusUpdate, CreateScreenResponse, SyncResult } from '../../protocol';
+import type {
+  BillboardStatusUpdate,
+  CreateScreenResponse,
+  Screen,
+  SyncResult,
+} from '../../protocol';
 import { ok } from '../../protocol';
 import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
 import { connectDevice } from '../../test/helpers/device';
@@ -57,11 +62,19 @@ describe.each(testDatabases())('live path: agent → MQTT → server → console
     const socket = await connectSocket(server, token);
     const updates: BillboardStatusUpdate[] = [];
     socket.on('billboardStatusUpdate', (u) => updates.push(u));
-    const latest = (id: string) =>
-      updates
-        .flatMap((u) => u.screens)
-        .filter((s) => s.id === id)
-        .at(-1);
+    // Whole screens and telemetry patches, merged in revision order as a console does.
+    const latest = (id: string) => {
+      let screen: Screen | undefined;
+      for (const u of updates) {
+        for (const s of u.screens) if (s.id === id && (!screen || s.rev >= screen.rev)) screen = s;
+        for (const p of u.patches) {
+          if (p.id === id && screen && p.rev > screen.rev) {
+            screen = { ...screen, rev: p.rev, lastSeen: p.lastSeen, telemetry: p.telemetry };
+          }
+        }
+      }
+      return screen;
+    };
 
     const device = await connectDevice(server.mqttUrl, 'lobby-1', credentials.password);
     await device.publishState('online');

@@ -222,7 +222,10 @@ export class SyncEngine {
       );
     });
     socket.on('billboardStatusUpdate', (batch) => {
-      const screens = this.cache.upsertScreens(batch.screens);
+      const screens = [
+        ...this.cache.upsertScreens(batch.screens),
+        ...this.cache.patchScreens(batch.patches ?? []),
+      ];
       if (screens.length) this.emit({ type: 'screens', screens });
     });
     socket.on('alarm', (alarm) => {

@@ -3,7 +3,7 @@
  * stamps, stores and broadcasts screen changes, the registry routes and the screens' share
  * of `sync`.
  */
-import type { Screen, User } from '../../../protocol';
+import type { Screen, ScreenTelemetryPatch, User } from '../../../protocol';
 import type { Feature, ServerContext } from '../context';
 import { KnexBatchStore, SqliteBatchStore } from './batch-store';
 import { FleetState } from './fleet-state';
@@ -43,11 +43,21 @@ export async function createFleetFeature(
     tickMs: ctx.config.statusTickMs,
     log: ctx.log,
     metrics: ctx.metrics,
-    broadcast: (cursor, screens) => {
-      const oldest = Math.min(...screens.map((s) => s.telemetry?.ts ?? s.stateSince ?? Date.now()));
+    broadcast: (cursor, written, full) => {
+      let oldest = Date.now();
+      const screens: Screen[] = [];
+      const patches: ScreenTelemetryPatch[] = [];
+      written.forEach((s, i) => {
+        oldest = Math.min(oldest, s.telemetry?.ts ?? s.stateSince ?? oldest);
+        if (full[i]) screens.push(s);
+        else patches.push({ id: s.id, rev: s.rev, lastSeen: s.lastSeen, telemetry: s.telemetry });
+      });
       ctx.metrics.fanoutLagMs.observe(Math.max(0, Date.now() - oldest));
       slow.update();
-      ctx.io.to(FLEET_ROOM).except(BEHIND_ROOM).emit('billboardStatusUpdate', { cursor, screens });
+      ctx.io
+        .to(FLEET_ROOM)
+        .except(BEHIND_ROOM)
+        .emit('billboardStatusUpdate', { cursor, screens, patches });
     },
   });
   const advertiserScreens = opts.advertiserScreens ?? (() => Promise.resolve(new Set<string>()));

@@ -31,7 +31,8 @@ interface Runtime {
 export type ApplyResult = 'applied' | 'stale' | 'duplicate' | 'unknown_screen' | 'retired';
 
 export interface DirtyBatch {
-  screens: { screen: Screen; bootId: string | null }[];
+  /** `full`: more than telemetry changed, so consoles get the whole screen, not a patch. */
+  screens: { screen: Screen; bootId: string | null; full: boolean }[];
   stateHistory: StateHistoryEntry[];
   telemetryHistory: TelemetryHistoryEntry[];
 }
@@ -39,6 +40,8 @@ export interface DirtyBatch {
 export class FleetState {
   private readonly runtimes = new Map<string, Runtime>();
   private dirty = new Set<string>();
+  /** Dirty screens whose change is more than telemetry (state, registry): sent whole. */
+  private full = new Set<string>();
   private stateHistory: StateHistoryEntry[] = [];
   private telemetryHistory: TelemetryHistoryEntry[] = [];
 
@@ -70,6 +73,7 @@ export class FleetState {
     if (runtime) runtime.screen = { ...runtime.screen, ...registryFields(screen) };
     else this.runtimes.set(screen.id, { screen, bootId: null, telemetrySeq: -1 });
     this.dirty.add(screen.id);
+    this.full.add(screen.id);
   }
 
   applyState(screenId: string, p: StatePayload): ApplyResult {
@@ -101,6 +105,7 @@ export class FleetState {
       this.stateHistory.push({ screen_id: screenId, state: p.state, boot_id: p.bootId, ts: p.ts });
     }
     this.dirty.add(screenId);
+    this.full.add(screenId);
     return 'applied';
   }
 
@@ -147,7 +152,9 @@ export class FleetState {
 
   /** Marks a screen for the next write again (after a failed write). */
   markDirty(id: string): void {
-    if (this.runtimes.has(id)) this.dirty.add(id);
+    if (!this.runtimes.has(id)) return;
+    this.dirty.add(id);
+    this.full.add(id);
   }
 
   countByState(): Record<Screen['state'], number> {
@@ -160,7 +167,7 @@ export class FleetState {
   takeDirty(): DirtyBatch {
     const screens = [...this.dirty].map((id) => {
       const r = this.runtimes.get(id)!;
-      return { screen: r.screen, bootId: r.bootId };
+      return { screen: r.screen, bootId: r.bootId, full: this.full.has(id) };
     });
     const batch = {
       screens,
@@ -168,6 +175,7 @@ export class FleetState {
       telemetryHistory: this.telemetryHistory,
     };
     this.dirty = new Set();
+    this.full = new Set();
     this.stateHistory = [];
     this.telemetryHistory = [];
     return batch;

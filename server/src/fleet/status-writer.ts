@@ -17,7 +17,8 @@ export interface StatusWriterDeps {
   tickMs: number;
   log: Logger;
   metrics: Metrics;
-  broadcast(cursor: number, screens: Screen[]): void;
+  /** `full[i]`: screens[i] changed beyond telemetry. */
+  broadcast(cursor: number, screens: Screen[], full: boolean[]): void;
 }
 
 export class StatusWriter {
@@ -66,6 +67,10 @@ export class StatusWriter {
     for (const s of written) fleet.setRev(s.id, s.rev);
     metrics.dbBatchSize.observe(written.length);
     metrics.dbBatchMs.observe(performance.now() - started);
-    this.deps.broadcast(written[written.length - 1]!.rev, written);
+    this.deps.broadcast(
+      written[written.length - 1]!.rev,
+      written,
+      batch.screens.map((s) => s.full),
+    );
   }
 }

@@ -17,6 +17,7 @@ import type {
   Message,
   Notification,
   Screen,
+  ScreenTelemetryPatch,
   User,
 } from '../../../../protocol';
 import type { ScreenHistory } from '../../shared/console-api';
@@ -148,6 +149,31 @@ export class ConsoleCache {
 
   /** Returns the screens that were newer than what the cache had. */
   upsertScreens = (items: Screen[]) => this.upsert('screens', items);
+  /**
+   * Merges telemetry patches into cached screens that are older than the patch. A patch for a
+   * screen the cache does not hold is skipped (the next `sync` brings the whole screen).
+   */
+  patchScreens(patches: ScreenTelemetryPatch[]): Screen[] {
+    if (patches.length === 0) return [];
+    const read = this.db.prepare('SELECT json FROM screens WHERE id = ? AND rev < ?');
+    const write = this.db.prepare('UPDATE screens SET rev = ?, json = ? WHERE id = ?');
+    const applied: Screen[] = [];
+    this.db.transaction(() => {
+      for (const p of patches) {
+        const row = read.get(p.id, p.rev) as { json: string } | undefined;
+        if (!row) continue;
+        const merged: Screen = {
+          ...(JSON.parse(row.json) as Screen),
+          rev: p.rev,
+          lastSeen: p.lastSeen,
+          telemetry: p.telemetry,
+        };
+        write.run(p.rev, JSON.stringify(merged), p.id);
+        applied.push(merged);
+      }
+    })();
+    return applied;
+  }
   upsertAlarms = (items: Alarm[]) => this.upsert('alarms', items);
   upsertCommands = (items: Command[]) => this.upsert('commands', items);
   upsertConversations = (items: Conversation[]) => this.upsert('conversations', items);
