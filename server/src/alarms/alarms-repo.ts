@@ -104,7 +104,8 @@ export async function raiseAlarm(
 
 export async function clearAlarm(knex: Knex, key: string, now = Date.now()): Promise<Alarm | null> {
   return knex.transaction(async (trx) => {
-    const existing = await trx<AlarmRow>('alarms').where({ open_key: key }).first();
+    // Locked: a clear racing a raise or an acknowledgement must see the other's result.
+    const existing = await trx<AlarmRow>('alarms').where({ open_key: key }).forUpdate().first();
     if (!existing) return null;
     const rev = await reserveRevisions(trx, 1);
     const patch = {
@@ -127,7 +128,7 @@ export async function acknowledgeAlarm(
   now = Date.now(),
 ): Promise<{ alarm: Alarm; changed: boolean }> {
   return knex.transaction(async (trx) => {
-    const existing = await trx<AlarmRow>('alarms').where({ id: alarmId }).first();
+    const existing = await trx<AlarmRow>('alarms').where({ id: alarmId }).forUpdate().first();
     if (!existing) throw new AppError('not_found', `no alarm "${alarmId}"`);
     if (existing.status !== 'active') return { alarm: rowToAlarm(existing), changed: false };
     const rev = await reserveRevisions(trx, 1);

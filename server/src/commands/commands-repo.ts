@@ -115,7 +115,9 @@ export async function advanceCommand(
   now = Date.now(),
 ): Promise<Command | null> {
   return knex.transaction(async (trx) => {
-    const row = await trx<CommandRow>('commands').where({ id }).first();
+    // Results, the "sent" mark and expiry can race for one command (on PostgreSQL each in its
+    // own connection): lock the row so each sees the one before it and order holds.
+    const row = await trx<CommandRow>('commands').where({ id }).forUpdate().first();
     if (!row || (expectScreenId && row.screen_id !== expectScreenId)) return null;
     if (isFinal(row.status) || ORDER[status] <= ORDER[row.status]) return null;
     const rev = await reserveRevisions(trx, 1);
