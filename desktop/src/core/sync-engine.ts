@@ -72,7 +72,8 @@ export class SyncEngine {
       auth: { token },
       transports: ['websocket'],
       reconnectionDelay: 500,
-      reconnectionDelayMax: 5000,
+      // Operators notice a 5 s gap after the server returns; 2 s (±50 %) keeps reconnect storms spread.
+      reconnectionDelayMax: 2000,
       randomizationFactor: 0.5,
       timeout: 5000,
     });
@@ -87,7 +88,11 @@ export class SyncEngine {
     socket.on('disconnect', (reason) => {
       // The server closed us (a restart, or a revoked session): reconnect by hand — socket.io
       // does not after a server-side disconnect — and let the handshake tell which it was.
-      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500);
+      if (reason === 'io server disconnect') {
+        setTimeout(() => {
+          if (this.socket === socket) socket.connect();
+        }, 500);
+      }
       this.setConnection({
         status: reason === 'io client disconnect' ? 'offline' : 'reconnecting',
         transport: null,
@@ -109,6 +114,13 @@ export class SyncEngine {
         status: 'offline',
         lastError: `cannot reach ${serverUrl}: ${err.message}`,
       });
+      // A refusal by the server's middleware (e.g. it could not check the session while its
+      // database was starting) is not retried by socket.io-client by itself: retry here.
+      if (!socket.active) {
+        this.retryTimer = setTimeout(() => {
+          if (this.socket === socket) socket.connect();
+        }, 2000);
+      }
     });
     this.listenLive(socket);
   }

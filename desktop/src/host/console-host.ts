@@ -84,6 +84,9 @@ function serve(ws: WebSocket, core: ConsoleCore): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
   const unsubscribe = core.subscribe((event) => send({ event }));
+  // A page that reconnects (the host restarted under an open tab) may have missed events:
+  // every new connection starts from the current state.
+  send({ event: { type: 'snapshot', snapshot: core.snapshot() } });
   ws.on('close', unsubscribe);
   ws.on('message', (raw) => {
     let frame: ClientFrame;
