@@ -21,11 +21,6 @@ export function createAlarmFeature(
     if (isNew) onNewAlarm(alarm);
   };
   const evaluator = new AlarmEvaluator(ctx.knex, ctx.config, ctx.log, publish);
-  ctx.metrics.gauge(
-    'marquee_alarms_sweep_interval_ms',
-    'How often alarm timers are evaluated',
-    () => ctx.config.sweepMs,
-  );
 
   const acknowledge = async (alarmId: string, userId: string) => {
     const { alarm, changed } = await acknowledgeAlarm(ctx.knex, alarmId, userId);

@@ -1,6 +1,6 @@
 /** Connects the store to the console API: subscribe first, then take a snapshot. */
 import { consoleApi } from '../../console-api-client';
-import { applyEvent, applyMessagePage, consoleStore, expireTyping } from './store';
+import { applyEvent, consoleStore, expireTyping } from './store';
 import { logEvent } from './event-log';
 
 let started = false;
@@ -10,12 +10,6 @@ export async function refreshSnapshot(): Promise<void> {
   applyEvent({ type: 'snapshot', snapshot });
 }
 
-/** Fetch the newest page of a thread and merge it (catch-up, or after a refused send). */
-export async function reloadThread(conversationId: string): Promise<void> {
-  const page = await consoleApi.loadMessages({ conversationId });
-  applyMessagePage(conversationId, page.messages, page.hasMore, true);
-}
-
 export function startConsole(): void {
   if (started) return;
   started = true;
@@ -23,13 +17,6 @@ export function startConsole(): void {
   consoleApi.subscribe((event) => {
     logEvent(event);
     applyEvent(event);
-    // An empty 'messages' batch is how the core says a queued message was refused: reload the
-    // thread so the pending copy goes away.
-    if (event.type === 'messages' && event.messages.length === 0) {
-      if (consoleStore.get().threads.get(event.conversationId)?.loaded) {
-        reloadThread(event.conversationId).catch((e: unknown) => console.warn('reload thread', e));
-      }
-    }
   });
   const load = async (attempt: number): Promise<void> => {
     try {
