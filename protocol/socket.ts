@@ -112,6 +112,12 @@ export type ClientToServerEvents = {
 export interface ScreenTelemetryPatch {
   id: string;
   rev: number;
+  /**
+   * The revision of the screen's last change beyond telemetry. The patch is only valid over a
+   * copy at `baseRev` or newer: a console whose copy is older missed a whole-screen change
+   * (e.g. while reconnecting) and must sync instead of merging.
+   */
+  baseRev: number;
   lastSeen: number | null;
   telemetry: TelemetrySummary | null;
 }
@@ -123,8 +129,8 @@ export interface BillboardStatusUpdate {
   screens: Screen[];
   /**
    * Screens whose only change is telemetry (most of the traffic): a patch of half the size. A
-   * console applies one only over an older copy it holds; `sync` always returns whole rows,
-   * so a console that missed something converges at its next sync.
+   * console applies one only over a copy it holds that is older than `rev` and not older than
+   * `baseRev`; otherwise it asks for a `sync`, which always returns whole rows.
    */
   patches: ScreenTelemetryPatch[];
 }

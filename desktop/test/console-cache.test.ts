@@ -64,12 +64,13 @@ describe('console cache', () => {
       display: { power: 'on' as const, brightness: 80 },
       content: null,
     };
-    const applied = cache.patchScreens([
-      { id: 'a', rev: 6, lastSeen: 100, telemetry },
-      { id: 'b', rev: 8, lastSeen: 100, telemetry }, // older than what the cache has
-      { id: 'zz', rev: 7, lastSeen: 100, telemetry }, // not held: the next sync brings it whole
+    const { applied, missed } = cache.patchScreens([
+      { id: 'a', rev: 6, baseRev: 5, lastSeen: 100, telemetry },
+      { id: 'b', rev: 8, baseRev: 2, lastSeen: 100, telemetry }, // older than what the cache has
+      { id: 'zz', rev: 7, baseRev: 7, lastSeen: 100, telemetry }, // not held: missed, sync
     ]);
     expect(applied.map((s) => s.id)).toEqual(['a']);
+    expect(missed).toBe(1);
     const byId = new Map(cache.screens().map((s) => [s.id, s]));
     expect(byId.get('a')).toMatchObject({
       rev: 6,
@@ -78,6 +79,19 @@ describe('console cache', () => {
     });
     expect(byId.get('b')).toMatchObject({ rev: 9, telemetry: null });
     expect(byId.has('zz')).toBe(false);
+    cache.close();
+  });
+
+  it('refuses a patch over a copy that missed a whole-screen change', () => {
+    const cache = new ConsoleCache(':memory:');
+    cache.upsertScreens([screen('a', 5, 'online')]);
+    // Rev 8 made the screen offline (not seen here); rev 9 is telemetry on top of it.
+    const { applied, missed } = cache.patchScreens([
+      { id: 'a', rev: 9, baseRev: 8, lastSeen: 100, telemetry: null },
+    ]);
+    expect(applied).toEqual([]);
+    expect(missed).toBe(1);
+    expect(cache.screens()[0]).toMatchObject({ rev: 5, state: 'online' });
     cache.close();
   });
 

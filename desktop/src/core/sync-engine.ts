@@ -2,7 +2,9 @@
  * The console's link to the server: one Socket.IO connection that, on every (re)connect,
  * first catches up with `sync` from the cache's cursor, then sends the outbox in order, then
  * stays live. Live events and sync answers both go through the cache's rev-aware upserts, so
- * their order does not matter: the console ends with exactly the server's state.
+ * their order does not matter: the console ends with exactly the server's state. A telemetry
+ * patch is the exception — it is only valid over a copy at its `baseRev` — so a patch the
+ * cache cannot take (it missed a whole-screen change) asks for one more sync.
  *
  * The cursor only moves forward through `sync` answers (which are complete up to their
  * cursor); live events update entities but never the cursor, because a live stream can skip
@@ -40,6 +42,9 @@ export class SyncEngine {
   /** The conversation whose room this console is in (the open thread), rejoined on reconnect. */
   private viewing: string | null = null;
   private flushing = false;
+  /** A sync is running; `syncWanted`: something asked for one more after it. */
+  private syncing = false;
+  private syncWanted = false;
   private retryTimer: NodeJS.Timeout | null = null;
   readonly presence = new Map<string, PresenceStatus>();
   readonly connection: ConnectionInfo;
@@ -176,15 +181,7 @@ export class SyncEngine {
   }
 
   private async catchUp(socket: ServerSocket): Promise<void> {
-    let cursor = this.cache.getMeta().cursor;
-    for (;;) {
-      const res = await this.call(socket, 'sync', { cursor });
-      if (!res.ok) throw new Error(res.error.message);
-      this.applySync(res.data);
-      cursor = res.data.cursor;
-      this.cache.setMeta({ cursor });
-      if (!res.data.more) break;
-    }
+    await this.syncFromCursor(socket);
     this.setConnection({
       status: 'live',
       transport: socket.io.engine?.transport?.name ?? 'websocket',
@@ -194,6 +191,39 @@ export class SyncEngine {
     this.cache.setMeta({ lastSyncedAt: this.connection.lastSyncedAt });
     if (this.viewing) await this.call(socket, 'joinRoom', { room: `conversation:${this.viewing}` });
     await this.flushOutbox(socket);
+  }
+
+  /** Pages through `sync` from the stored cursor, again while someone asks for more. */
+  private async syncFromCursor(socket: ServerSocket): Promise<void> {
+    this.syncing = true;
+    try {
+      do {
+        this.syncWanted = false;
+        for (;;) {
+          const cursor = this.cache.getMeta().cursor;
+          const res = await this.call(socket, 'sync', { cursor });
+          if (!res.ok) throw new Error(res.error.message);
+          this.applySync(res.data);
+          // Never backwards: a sync of an earlier connection may finish after a newer one.
+          if (res.data.cursor > this.cache.getMeta().cursor)
+            this.cache.setMeta({ cursor: res.data.cursor });
+          if (!res.data.more) break;
+        }
+      } while (this.syncWanted && socket.connected);
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  /** A live event showed the cache is missing a change: sync once more, coalesced. */
+  private requestSync(socket: ServerSocket): void {
+    if (this.syncing) {
+      this.syncWanted = true;
+      return;
+    }
+    this.syncFromCursor(socket).catch((err: unknown) =>
+      this.setConnection({ lastError: `sync failed: ${(err as Error).message}` }),
+    );
   }
 
   private applySync(r: SyncResult): void {
@@ -228,17 +258,12 @@ export class SyncEngine {
 
   private listenLive(socket: ServerSocket): void {
     // The server skipped live batches while we could not keep up: catch up with one sync.
-    socket.on('resync', () => {
-      this.catchUp(socket).catch((err: unknown) =>
-        this.setConnection({ lastError: `sync failed: ${(err as Error).message}` }),
-      );
-    });
+    socket.on('resync', () => this.requestSync(socket));
     socket.on('billboardStatusUpdate', (batch) => {
-      const screens = [
-        ...this.cache.upsertScreens(batch.screens),
-        ...this.cache.patchScreens(batch.patches ?? []),
-      ];
+      const patched = this.cache.patchScreens(batch.patches ?? []);
+      const screens = [...this.cache.upsertScreens(batch.screens), ...patched.applied];
       if (screens.length) this.emit({ type: 'screens', screens });
+      if (patched.missed > 0) this.requestSync(socket);
     });
     socket.on('alarm', (alarm) => {
       const alarms = this.cache.upsertAlarms([alarm]);

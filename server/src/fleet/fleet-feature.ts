@@ -50,7 +50,14 @@ export async function createFleetFeature(
       written.forEach((s, i) => {
         oldest = Math.min(oldest, s.telemetry?.ts ?? s.stateSince ?? oldest);
         if (full[i]) screens.push(s);
-        else patches.push({ id: s.id, rev: s.rev, lastSeen: s.lastSeen, telemetry: s.telemetry });
+        else
+          patches.push({
+            id: s.id,
+            rev: s.rev,
+            baseRev: state.baseRevOf(s.id),
+            lastSeen: s.lastSeen,
+            telemetry: s.telemetry,
+          });
       });
       ctx.metrics.fanoutLagMs.observe(Math.max(0, Date.now() - oldest));
       slow.update();

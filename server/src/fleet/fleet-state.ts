@@ -26,6 +26,8 @@ interface Runtime {
   screen: Screen;
   bootId: string | null;
   telemetrySeq: number;
+  /** Rev of the last write that changed more than telemetry: what a patch is valid over. */
+  baseRev: number;
 }
 
 export type ApplyResult = 'applied' | 'stale' | 'duplicate' | 'unknown_screen' | 'retired';
@@ -47,7 +49,7 @@ export class FleetState {
 
   load(screens: { screen: Screen; bootId: string | null }[]): void {
     for (const { screen, bootId } of screens) {
-      this.runtimes.set(screen.id, { screen, bootId, telemetrySeq: -1 });
+      this.runtimes.set(screen.id, { screen, bootId, telemetrySeq: -1, baseRev: screen.rev });
     }
   }
 
@@ -71,7 +73,8 @@ export class FleetState {
   putRegistry(screen: Screen): void {
     const runtime = this.runtimes.get(screen.id);
     if (runtime) runtime.screen = { ...runtime.screen, ...registryFields(screen) };
-    else this.runtimes.set(screen.id, { screen, bootId: null, telemetrySeq: -1 });
+    else
+      this.runtimes.set(screen.id, { screen, bootId: null, telemetrySeq: -1, baseRev: screen.rev });
     this.dirty.add(screen.id);
     this.full.add(screen.id);
   }
@@ -181,12 +184,18 @@ export class FleetState {
     return batch;
   }
 
-  /** After the write: the revs the database assigned. */
-  setRev(id: string, rev: number): Screen | undefined {
+  /** After the write: the revs the database assigned; `full` as handed over by takeDirty. */
+  setRev(id: string, rev: number, full: boolean): Screen | undefined {
     const runtime = this.runtimes.get(id);
     if (!runtime) return undefined;
     runtime.screen = { ...runtime.screen, rev };
+    if (full) runtime.baseRev = rev;
     return runtime.screen;
+  }
+
+  /** The rev a telemetry patch of this screen is valid over (see ScreenTelemetryPatch). */
+  baseRevOf(id: string): number {
+    return this.runtimes.get(id)?.baseRev ?? 0;
   }
 }
 

@@ -64,7 +64,7 @@ export class StatusWriter {
       metrics.dbErrors.inc();
       return;
     }
-    for (const s of written) fleet.setRev(s.id, s.rev);
+    written.forEach((s, i) => fleet.setRev(s.id, s.rev, batch.screens[i]!.full));
     metrics.dbBatchSize.observe(written.length);
     metrics.dbBatchMs.observe(performance.now() - started);
     this.deps.broadcast(

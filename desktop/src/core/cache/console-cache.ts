@@ -150,18 +150,25 @@ export class ConsoleCache {
   /** Returns the screens that were newer than what the cache had. */
   upsertScreens = (items: Screen[]) => this.upsert('screens', items);
   /**
-   * Merges telemetry patches into cached screens that are older than the patch. A patch for a
-   * screen the cache does not hold is skipped (the next `sync` brings the whole screen).
+   * Merges telemetry patches into cached screens that are older than the patch. A patch is
+   * valid only over a copy at its `baseRev` or newer: over an older copy (one that missed a
+   * whole-screen change) or a screen the cache does not hold, merging would make a wrong
+   * screen look current, so it is counted as `missed` and the caller syncs instead.
    */
-  patchScreens(patches: ScreenTelemetryPatch[]): Screen[] {
-    if (patches.length === 0) return [];
-    const read = this.db.prepare('SELECT json FROM screens WHERE id = ? AND rev < ?');
+  patchScreens(patches: ScreenTelemetryPatch[]): { applied: Screen[]; missed: number } {
+    if (patches.length === 0) return { applied: [], missed: 0 };
+    const read = this.db.prepare('SELECT rev, json FROM screens WHERE id = ?');
     const write = this.db.prepare('UPDATE screens SET rev = ?, json = ? WHERE id = ?');
     const applied: Screen[] = [];
+    let missed = 0;
     this.db.transaction(() => {
       for (const p of patches) {
-        const row = read.get(p.id, p.rev) as { json: string } | undefined;
-        if (!row) continue;
+        const row = read.get(p.id) as { rev: number; json: string } | undefined;
+        if (row && row.rev >= p.rev) continue; // already as new or newer
+        if (!row || row.rev < p.baseRev) {
+          missed++;
+          continue;
+        }
         const merged: Screen = {
           ...(JSON.parse(row.json) as Screen),
           rev: p.rev,
@@ -172,7 +179,7 @@ export class ConsoleCache {
         applied.push(merged);
       }
     })();
-    return applied;
+    return { applied, missed };
   }
   upsertAlarms = (items: Alarm[]) => this.upsert('alarms', items);
   upsertCommands = (items: Command[]) => this.upsert('commands', items);
