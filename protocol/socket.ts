@@ -43,6 +43,7 @@ export const requests = {
     })
     .strict(),
   markRead: z.object({ conversationId: id, seq: z.number().int().nonnegative() }).strict(),
+  markNotificationRead: z.object({ notificationId: id }).strict(),
   sync: z.object({ cursor: z.number().int().nonnegative() }).strict(),
   sendCommand: z
     .object({
@@ -97,6 +98,8 @@ export interface Responses {
   typing: null;
   sendMessage: Message;
   markRead: { conversationId: string; seq: number };
+  /** The notification as stored (already-read ones come back unchanged). */
+  markNotificationRead: Notification;
   sync: SyncResult;
   /** One command per target screen; commands the screen cannot run are not created. */
   sendCommand: { commands: Command[]; refused: { screenId: string; reason: string }[] };

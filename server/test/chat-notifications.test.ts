@@ -7,6 +7,7 @@ import {
   clientId,
   connect,
   openConversation,
+  request,
   startChatWorld,
   type ChatWorld,
 } from './chat-fixtures';
@@ -290,6 +291,29 @@ describe.each(testDatabases())('chat: notifications and catching up (%s)', (dbKi
     );
     expect(notMine.status).toBe(404);
 
+    // The same over the socket (what a console's outbox sends), answered with the stored row.
+    const second = list.body.notifications[1]!;
+    const bySocket = await call<Notification>(tab.socket, 'markNotificationRead', {
+      notificationId: second.id,
+    });
+    expect(bySocket).toMatchObject({ id: second.id });
+    expect(bySocket.readAt).not.toBeNull();
+    expect(bySocket.rev).toBeGreaterThan(second.rev);
+    const again = await call<Notification>(tab.socket, 'markNotificationRead', {
+      notificationId: second.id,
+    });
+    expect(again).toEqual(bySocket);
+    const adaTab = await connect(world.server, world.users.ada!);
+    const refused = await request<Notification>(adaTab.socket, 'markNotificationRead', {
+      notificationId: second.id,
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const malformed = await request<Notification>(adaTab.socket, 'markNotificationRead', {
+      id: second.id,
+    });
+    expect(malformed).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    adaTab.close();
+
     const all = await api<{ marked: number }>(
       world.server,
       'POST',
@@ -297,7 +321,7 @@ describe.each(testDatabases())('chat: notifications and catching up (%s)', (dbKi
       undefined,
       oscar!.token,
     );
-    expect(all.body.marked).toBe(list.body.unread - 1);
+    expect(all.body.marked).toBe(list.body.unread - 2);
     const after = await api<{ unread: number }>(
       world.server,
       'GET',

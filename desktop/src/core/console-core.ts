@@ -268,17 +268,16 @@ export class ConsoleCore {
       },
 
       markNotificationRead: async ({ notificationId }) => {
-        const { serverUrl, token } = this.requireSession();
+        this.requireSession();
         const local = this.cache.notifications().find((n) => n.id === notificationId);
-        if (local && !local.readAt) {
-          const updated = { ...local, readAt: Date.now() };
-          this.cache.upsertNotifications([updated]);
-          this.emit({ type: 'notifications', notifications: [updated] });
-        }
-        if (token)
-          await serverApi
-            .markNotificationRead(serverUrl, token, notificationId)
-            .catch(() => undefined);
+        if (!local || local.readAt) return null;
+        // Read at once on this console; the server hears it through the outbox, so a
+        // notification read while offline is read on the user's other consoles too.
+        const updated = { ...local, readAt: Date.now() };
+        this.cache.upsertNotifications([updated]);
+        this.emit({ type: 'notifications', notifications: [updated] });
+        this.cache.enqueue({ kind: 'markNotificationRead', payload: { notificationId } });
+        this.engine.kick();
         return null;
       },
 

@@ -70,13 +70,5 @@ export const serverApi = {
       `/api/conversations/${encodeURIComponent(conversationId)}/messages?limit=${limit}${beforeSeq ? `&beforeSeq=${beforeSeq}` : ''}`,
       token,
     ),
-  markNotificationRead: (serverUrl: string, token: string, id: string) =>
-    request<unknown>(
-      serverUrl,
-      'POST',
-      `/api/notifications/${encodeURIComponent(id)}/read`,
-      token,
-      {},
-    ),
   health: (serverUrl: string) => request<{ ok: boolean }>(serverUrl, 'GET', '/healthz', null),
 };

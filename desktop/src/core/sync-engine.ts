@@ -340,6 +340,8 @@ export class SyncEngine {
         return this.call(socket, 'markRead', entry.payload);
       case 'ackAlarm':
         return this.call(socket, 'ackAlarm', entry.payload);
+      case 'markNotificationRead':
+        return this.call(socket, 'markNotificationRead', entry.payload);
       case 'sendCommand':
         return this.call(socket, 'sendCommand', {
           commandId: entry.payload.commandId,
@@ -376,6 +378,8 @@ function describe(entry: OutboxEntry): string {
       return 'A read marker';
     case 'ackAlarm':
       return 'An alarm acknowledgement';
+    case 'markNotificationRead':
+      return 'Marking a notification read';
     case 'sendCommand':
       return `The ${entry.payload.type} command`;
   }

@@ -68,6 +68,9 @@ export function createChatFeature(ctx: ServerContext): ChatFeature {
       router.on('markRead', ({ user }, { conversationId, seq }) =>
         markRead(deps, user, conversationId, seq),
       );
+      router.on('markNotificationRead', ({ user }, { notificationId }) =>
+        notifications.markRead(user, notificationId),
+      );
       router.on('typing', async ({ socket, user }, { conversationId, isTyping }) => {
         await typing.handle(socket.id, user, conversationId, isTyping);
         return null;
