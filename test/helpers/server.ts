@@ -112,7 +112,7 @@ export async function waitFor<T>(
   }
 }
 
-async function freeLocalPort(): Promise<number> {
+export async function freeLocalPort(): Promise<number> {
   const net = await import('node:net');
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {

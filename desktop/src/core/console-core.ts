@@ -84,10 +84,23 @@ export class ConsoleCore {
   }
 
   snapshot(): ConsoleSnapshot {
+    return { ...this.snapshotWithout(), screens: this.cache.screens() };
+  }
+
+  /**
+   * The snapshot as JSON text, for the browser host: the screens (10,000 in a big fleet) are
+   * spliced in from the cache's stored JSON instead of parsed and serialized again, which
+   * takes a cold host ~150 ms on the path to the first paint.
+   */
+  snapshotJson(): string {
+    // `{"screens":[...],` + the rest of the snapshot without its opening brace.
+    return `{"screens":${this.cache.screensJson()},${JSON.stringify(this.snapshotWithout()).slice(1)}`;
+  }
+
+  private snapshotWithout(): Omit<ConsoleSnapshot, 'screens'> {
     return {
       user: this.user,
       connection: { ...this.engine.connection, pendingActions: this.cache.outboxSize() },
-      screens: this.cache.screens(),
       alarms: this.cache.alarms(),
       commands: this.cache.commands(),
       conversations: this.cache.conversations(),

@@ -83,10 +83,9 @@ function serve(ws: WebSocket, core: ConsoleCore): void {
   const send = (frame: HostFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
+  // A page asks for the snapshot itself: on load (early-connect.js, before its bundle runs) and
+  // after reconnecting to a restarted host (ws-console-client.ts).
   const unsubscribe = core.subscribe((event) => send({ event }));
-  // A page that reconnects (the host restarted under an open tab) may have missed events:
-  // every new connection starts from the current state.
-  send({ event: { type: 'snapshot', snapshot: core.snapshot() } });
   ws.on('close', unsubscribe);
   ws.on('message', (raw) => {
     let frame: ClientFrame;
@@ -96,6 +95,12 @@ function serve(ws: WebSocket, core: ConsoleCore): void {
         throw new Error('not a call');
     } catch {
       return; // not a frame of ours; nothing to answer to
+    }
+    if (frame.method === 'getSnapshot') {
+      // Spliced JSON rather than invoke + stringify: see ConsoleCore.snapshotJson.
+      if (ws.readyState === ws.OPEN)
+        ws.send(`{"id":${frame.id},"ok":true,"data":${core.snapshotJson()}}`);
+      return;
     }
     core.invoke(frame.method, frame.params).then(
       (data) => send({ id: frame.id, ok: true, data }),

@@ -18,39 +18,85 @@ export interface ClientFrame {
 
 const RECONNECT_DELAY_MS = 500;
 
+/** What `public/early-connect.js` leaves for us: a socket opened before the bundle loaded. */
+interface EarlySocket {
+  socket: WebSocket;
+  adopt(): unknown[];
+}
+/** The id early-connect.js gave its getSnapshot request. */
+const EARLY_SNAPSHOT_ID = 0;
+
+type Deferred = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
 export function connectWebSocketConsoleApi(url: string): ConsoleApi {
   const listeners = new Set<(e: ConsoleEvent) => void>();
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
+  const pending = new Map<number, Deferred>();
+  let nextId = EARLY_SNAPSHOT_ID + 1;
   let socket: WebSocket;
   let opened: Promise<void>;
+  /** The answer to early-connect.js's getSnapshot: what the app's first getSnapshot returns. */
+  let earlySnapshot: Promise<unknown> | null = null;
 
-  const open = () => {
-    socket = new WebSocket(url);
-    opened = new Promise((resolve) => socket.addEventListener('open', () => resolve()));
-    socket.addEventListener('message', (ev) => {
-      const frame = JSON.parse(String(ev.data)) as HostFrame;
-      if ('event' in frame) {
-        for (const l of listeners) l(frame.event);
-        return;
-      }
-      const p = pending.get(frame.id);
-      if (!p) return;
-      pending.delete(frame.id);
-      if (frame.ok) p.resolve(frame.data);
-      else p.reject(new ConsoleError(frame.error.code, frame.error.message));
-    });
-    socket.addEventListener('close', () => {
-      // The host went away (restarted): fail what was in flight, then reconnect.
-      for (const p of pending.values())
-        p.reject(new ConsoleError('unavailable', 'console host closed'));
-      pending.clear();
-      setTimeout(open, RECONNECT_DELAY_MS);
-    });
+  const onMessage = (data: unknown) => {
+    const frame = JSON.parse(String(data)) as HostFrame;
+    if ('event' in frame) {
+      for (const l of listeners) l(frame.event);
+      return;
+    }
+    const p = pending.get(frame.id);
+    if (!p) return;
+    pending.delete(frame.id);
+    if (frame.ok) p.resolve(frame.data);
+    else p.reject(new ConsoleError(frame.error.code, frame.error.message));
   };
-  open();
+
+  const onClose = () => {
+    // The host went away (restarted): fail what was in flight, then reconnect.
+    for (const p of pending.values())
+      p.reject(new ConsoleError('unavailable', 'console host closed'));
+    pending.clear();
+    setTimeout(() => open(true), RECONNECT_DELAY_MS);
+  };
+
+  const attach = (ws: WebSocket) => {
+    socket = ws;
+    opened = new Promise((resolve) => {
+      if (ws.readyState === WebSocket.OPEN) resolve();
+      else ws.addEventListener('open', () => resolve());
+    });
+    ws.addEventListener('message', (ev) => onMessage(ev.data));
+    ws.addEventListener('close', onClose);
+  };
+
+  const open = (reconnect: boolean) => {
+    attach(new WebSocket(url));
+    // Events may have been missed while the host was away: start again from its current state.
+    if (reconnect)
+      call('getSnapshot', {}).then(
+        (snapshot) => {
+          for (const l of listeners) l({ type: 'snapshot', snapshot } as ConsoleEvent);
+        },
+        () => undefined, // closed again: the next reconnect asks again
+      );
+  };
+
+  const adoptEarlySocket = (early: EarlySocket): void => {
+    earlySnapshot = new Promise((resolve, reject) =>
+      pending.set(EARLY_SNAPSHOT_ID, { resolve, reject }),
+    );
+    earlySnapshot.catch(() => undefined); // a caller sees it; unobserved, it must not warn
+    attach(early.socket);
+    // Nothing runs between adopt() and here, so no frame is lost or seen twice.
+    for (const data of early.adopt()) onMessage(data);
+    if (early.socket.readyState >= WebSocket.CLOSING) onClose();
+  };
 
   const call = async (method: ConsoleMethod, params: unknown): Promise<unknown> => {
+    if (method === 'getSnapshot' && earlySnapshot) {
+      const answer = earlySnapshot;
+      earlySnapshot = null;
+      return answer;
+    }
     await opened;
     const id = nextId++;
     const frame: ClientFrame = { id, method, params };
@@ -59,6 +105,10 @@ export function connectWebSocketConsoleApi(url: string): ConsoleApi {
       socket.send(JSON.stringify(frame));
     });
   };
+
+  const early = (globalThis as { __marqueeEarlySocket?: EarlySocket }).__marqueeEarlySocket;
+  if (early) adoptEarlySocket(early);
+  else open(false);
 
   const api = {
     subscribe(listener: (e: ConsoleEvent) => void) {

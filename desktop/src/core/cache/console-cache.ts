@@ -192,6 +192,11 @@ export class ConsoleCache {
   upsertConversations = (items: Conversation[]) => this.upsert('conversations', items);
   upsertNotifications = (items: Notification[]) => this.upsert('notifications', items);
   screens = () => this.all<Screen>('screens');
+  /** The screens as one JSON array, spliced from the stored rows without parsing them. */
+  screensJson(): string {
+    const rows = this.db.prepare('SELECT json FROM screens').pluck().all() as string[];
+    return `[${rows.join(',')}]`;
+  }
   alarms = () => this.all<Alarm>('alarms');
   commands = () => this.all<Command>('commands');
   conversations = () => this.all<Conversation>('conversations');
