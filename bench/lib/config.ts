@@ -55,6 +55,7 @@ export function readConfig(argv = process.argv.slice(2)): BenchConfig {
       'no-agent': { type: 'boolean', default: false },
       'no-embedded': { type: 'boolean', default: false },
       'agent-seconds': { type: 'string' },
+      'tick-ms': { type: 'string' },
       profile: { type: 'boolean', default: false },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -90,7 +91,7 @@ export function readConfig(argv = process.argv.slice(2)): BenchConfig {
         profile: false,
         outDir: null,
         keep: false,
-        tickMs: 50,
+        tickMs: 25,
       }
     : {
         mode: 'full',
@@ -117,7 +118,7 @@ export function readConfig(argv = process.argv.slice(2)): BenchConfig {
         profile: false,
         outDir: null,
         keep: false,
-        tickMs: 50,
+        tickMs: 25,
       };
   return {
     ...base,
@@ -136,5 +137,6 @@ export function readConfig(argv = process.argv.slice(2)): BenchConfig {
     profile: values.profile === true,
     outDir: values.out ?? null,
     keep: values.keep === true,
+    tickMs: num(values['tick-ms'], base.tickMs),
   };
 }
