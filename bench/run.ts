@@ -530,6 +530,18 @@ async function runAgent(server: BenchServer, brokerUrl: string, agentId: string,
     }),
   );
   const bundled = path.join(REPO_ROOT, 'dist/agent/marquee-agent.mjs');
+  if (!fs.existsSync(bundled)) {
+    // The footprint that matters is the bundle a screen controller runs, not tsx's.
+    log('building the agent bundle (npm run build:agent)');
+    try {
+      execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build-agent.mjs')], {
+        cwd: REPO_ROOT,
+        stdio: 'ignore',
+      });
+    } catch (err) {
+      log(`agent bundle build failed (${(err as Error).message}); measuring it under tsx`);
+    }
+  }
   const watch = await mqtt.connectAsync(brokerUrl, {
     clientId: `${prefix}-agentwatch`,
     reconnectPeriod: 0,
