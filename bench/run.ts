@@ -398,15 +398,13 @@ async function waitOnline(url: string, n: number, timeoutMs: number): Promise<nu
   return online;
 }
 
-async function runConsoleBench(opts: {
-  server: BenchServer;
-  loadgen: Worker;
-  consoleDir: string;
-  rendererDir: string;
-  screens: number;
-}): Promise<void> {
-  const c: NonNullable<RunResults['console']> = {
-    screens: opts.screens,
+/** The console section before anything is measured (or when it could not be). */
+function emptyConsoleResult(
+  screens: number,
+  error: string | null = null,
+): NonNullable<RunResults['console']> {
+  return {
+    screens,
     offline: null,
     live: null,
     idleFrames: null,
@@ -414,8 +412,18 @@ async function runConsoleBench(opts: {
     updateRate: cfg.frameRate,
     updateS: cfg.frameS,
     hostCpuPct: null,
-    error: null,
+    error,
   };
+}
+
+async function runConsoleBench(opts: {
+  server: BenchServer;
+  loadgen: Worker;
+  consoleDir: string;
+  rendererDir: string;
+  screens: number;
+}): Promise<void> {
+  const c = emptyConsoleResult(opts.screens);
   results.console = c;
   const exe = chromiumPath();
   if (!exe) {
@@ -831,17 +839,7 @@ async function main(): Promise<void> {
     if (rendererBuild) {
       const r = await rendererBuild;
       if (r.error) {
-        results.console = {
-          screens: ids.length,
-          offline: null,
-          live: null,
-          idleFrames: null,
-          updateFrames: null,
-          updateRate: cfg.frameRate,
-          updateS: cfg.frameS,
-          hostCpuPct: null,
-          error: `renderer build failed: ${r.error}`,
-        };
+        results.console = emptyConsoleResult(ids.length, `renderer build failed: ${r.error}`);
       } else {
         await runConsoleBench({
           server,
@@ -850,17 +848,7 @@ async function main(): Promise<void> {
           rendererDir: r.dir,
           screens: ids.length,
         }).catch((err: unknown) => {
-          results.console ??= {
-            screens: ids.length,
-            offline: null,
-            live: null,
-            idleFrames: null,
-            updateFrames: null,
-            updateRate: cfg.frameRate,
-            updateS: cfg.frameS,
-            hostCpuPct: null,
-            error: null,
-          };
+          results.console ??= emptyConsoleResult(ids.length);
           results.console.error = (err as Error).message.split('\n')[0]!;
           log(`console benchmark failed: ${results.console.error}`);
         });
