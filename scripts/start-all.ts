@@ -2,7 +2,8 @@
  * Everything on one machine with embedded defaults: the server (embedded MQTT broker, SQLite
  * under ./data), a simulated fleet of a dozen screens in its own process, and the console —
  * the Electron window where its binary is installed, otherwise the browser host.
- * Ports that are taken (a Mosquitto on 1883, say) are replaced by free ones, and said so.
+ * Ports that are taken (a Mosquitto on 1883, say) are replaced by free ones, said so, and kept
+ * for the next start (start-ports.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { startServer } from '../server/src/app';
 import { buildRenderer, RENDERER_OUT } from '../desktop/src/host/build-renderer';
 import { startConsoleHost } from '../desktop/src/host/console-host';
-import { freePort } from './free-port';
+import { stopChildren } from './child-processes';
+import { choosePort } from './start-ports';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -38,16 +40,14 @@ function electronBinary(): string | null {
 }
 
 async function main() {
-  const wantedPort = Number(process.env.PORT ?? 4000);
-  const port = await freePort(wantedPort);
-  const wantedMqtt = Number(process.env.MQTT_PORT ?? 1883);
-  const mqttPort = process.env.MQTT_URL ? wantedMqtt : await freePort(wantedMqtt);
-  if (port !== wantedPort)
-    console.log(`marquee: port ${wantedPort} is taken; the server uses ${port}`);
-  if (mqttPort !== wantedMqtt) {
-    console.log(
-      `marquee: MQTT port ${wantedMqtt} is taken (a Mosquitto?); the embedded broker uses ${mqttPort}`,
-    );
+  const http = await choosePort(dataDir, 'http', process.env.PORT);
+  const port = http.port;
+  if (http.note) console.log(`marquee: ${http.note}`);
+  let mqttPort = Number(process.env.MQTT_PORT ?? 1883);
+  if (!process.env.MQTT_URL) {
+    const mqtt = await choosePort(dataDir, 'mqtt', process.env.MQTT_PORT);
+    mqttPort = mqtt.port;
+    if (mqtt.note) console.log(`marquee: ${mqtt.note} (a Mosquitto on 1883? MQTT_URL uses it)`);
   }
 
   const server = await startServer({
@@ -111,11 +111,9 @@ async function main() {
       console.log('marquee: building the console…');
       await buildRenderer();
     }
-    const wantedConsole = Number(process.env.MARQUEE_CONSOLE_PORT ?? 5180);
-    const consolePort = await freePort(wantedConsole);
-    if (consolePort !== wantedConsole) {
-      console.log(`marquee: port ${wantedConsole} is taken; the console uses ${consolePort}`);
-    }
+    const consoleChoice = await choosePort(dataDir, 'console', process.env.MARQUEE_CONSOLE_PORT);
+    const consolePort = consoleChoice.port;
+    if (consoleChoice.note) console.log(`marquee: ${consoleChoice.note}`);
     const host = await startConsoleHost({
       port: consolePort,
       dataDir: path.join(dataDir, 'console'),
@@ -141,12 +139,17 @@ async function main() {
 
   let stopping = false;
   const stop = async () => {
-    if (stopping) return;
+    if (stopping) {
+      console.log('marquee: stopping now');
+      process.exit(1); // a second Ctrl+C does not wait for anything
+    }
     stopping = true;
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(
-      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
-    );
+    // Whatever hangs, the process ends: a stuck shutdown step is reported, not waited for.
+    setTimeout(() => {
+      console.error('marquee: shutdown took over 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000).unref();
+    await stopChildren(children);
     await closeHost();
     await server.close();
     process.exit(0);

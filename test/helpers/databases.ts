@@ -1,28 +1,28 @@
 /**
- * Which databases the server suites run against: SQLite always; PostgreSQL when
- * MARQUEE_TEST_PG_URL is set (CI sets it). Each test server gets a database of its own
- * (Actual-style isolation): a temp SQLite file, or a fresh PostgreSQL database dropped after.
+ * Which databases the server suites run against: SQLite always; PostgreSQL whenever the run's
+ * global setup found one (the local default, or MARQUEE_TEST_PG_URL; global-setup.ts prints why
+ * it is left out when it is). Each test server gets a database of its own (Actual-style
+ * isolation): a temp SQLite file, or a fresh PostgreSQL database dropped after.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
 
 export type DbKind = 'sqlite' | 'postgres';
 
-export function testDatabases(): DbKind[] {
-  return process.env.MARQUEE_TEST_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+/** The PostgreSQL admin URL this run uses, or null when PostgreSQL is left out. */
+export function testPostgresUrl(): string | null {
+  return inject('marqueePgUrl');
 }
 
-let warned = false;
-export function noteSkippedPostgres(): void {
-  if (!process.env.MARQUEE_TEST_PG_URL && !warned) {
-    warned = true;
-    console.warn(
-      '[marquee tests] PostgreSQL runs skipped: set MARQUEE_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/postgres to include them',
-    );
-  }
+export function testDatabases(): DbKind[] {
+  return testPostgresUrl() ? ['sqlite', 'postgres'] : ['sqlite'];
 }
+
+/** Kept for the suites that call it: the skip reason is printed once by the global setup. */
+export function noteSkippedPostgres(): void {}
 
 export interface TestDatabase {
   url: string;
@@ -39,15 +39,14 @@ export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
       drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
     };
   }
-  const adminUrl = process.env.MARQUEE_TEST_PG_URL!;
+  const adminUrl = testPostgresUrl();
+  if (!adminUrl) throw new Error('a PostgreSQL test database was asked for, but this run has none');
   const name = `marquee_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(
-      `MARQUEE_TEST_PG_URL is set but PostgreSQL is unreachable (${adminUrl}): ${(err as Error).message}`,
-    );
+    throw new Error(`PostgreSQL is unreachable (${adminUrl}): ${(err as Error).message}`);
   }
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
