@@ -63,7 +63,11 @@ export const ServerConfig = z.object({
   /** Concurrent sockets one user may hold (per node); the next one is refused. */
   maxSocketsPerUser: z.coerce.number().int().min(1).max(1000).default(8),
   /** How often expired and revoked sessions are deleted (also done for a user at sign-in). */
-  sessionPruneMs: z.coerce.number().int().min(100).default(10 * 60_000),
+  sessionPruneMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10 * 60_000),
   /** Who may read /metrics (http/metrics-route.ts): loopback-only unless opened. */
   metrics: z.enum(['off', 'loopback', 'public', 'token']).default('loopback'),
   metricsToken: z.string().optional(),

@@ -80,7 +80,11 @@ export async function revokeUserSessions(
  * user's. A deleted session and a revoked one answer the same (no row = not signed in), so
  * nothing is kept for its own sake. Idempotent: several nodes may run it at once.
  */
-export async function pruneSessions(knex: Knex, now = Date.now(), userId?: string): Promise<number> {
+export async function pruneSessions(
+  knex: Knex,
+  now = Date.now(),
+  userId?: string,
+): Promise<number> {
   const q = knex('sessions').where((b) =>
     b.where('expires_at', '<=', now).orWhereNotNull('revoked_at'),
   );

@@ -5,12 +5,7 @@ import { ChangePasswordRequest, LoginRequest, type LoginResponse } from '../../.
 import { verifyPassword } from '../auth/passwords';
 import { RateLimiter } from '../auth/rate-limit';
 import type { SessionSignals } from '../auth/session-signals';
-import {
-  createSession,
-  pruneSessions,
-  revokeSession,
-  revokeUserSessions,
-} from '../auth/sessions';
+import { createSession, pruneSessions, revokeSession, revokeUserSessions } from '../auth/sessions';
 import { findUserByEmail, findUserRowById, setUserPassword, toUser } from '../auth/users';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
@@ -65,7 +60,8 @@ export function authRoutes({ knex, sessionTtlMs, signals, log }: AuthRouteDeps):
       const valid = await verifyPassword(body.password, row?.password_hash ?? DUMMY_HASH).catch(
         (err: unknown) => {
           // Refused by the password gate (too many checks waiting): say when to come back.
-          if (err instanceof AppError && err.code === 'unavailable') res.setHeader('Retry-After', '2');
+          if (err instanceof AppError && err.code === 'unavailable')
+            res.setHeader('Retry-After', '2');
           throw err;
         },
       );

@@ -37,7 +37,9 @@ export function metricsRoute(
   if (exposure === 'token' && (!token || token.length < 16))
     throw new Error('METRICS=token needs METRICS_TOKEN (at least 16 characters)');
   const deny = (res: Parameters<RequestHandler>[1], status: number, message: string) =>
-    res.status(status).json({ error: { code: status === 404 ? 'not_found' : 'forbidden', message } });
+    res
+      .status(status)
+      .json({ error: { code: status === 404 ? 'not_found' : 'forbidden', message } });
   return (req, res) => {
     if (exposure === 'off') return deny(res, 404, 'no such endpoint');
     if (exposure === 'loopback' && !fromThisMachine(req))
@@ -51,7 +53,10 @@ export function metricsRoute(
       if (!given || !sameSecret(given, token!)) {
         res.setHeader('WWW-Authenticate', 'Bearer');
         return res.status(401).json({
-          error: { code: 'unauthorized', message: 'Metrics need Authorization: Bearer <METRICS_TOKEN>.' },
+          error: {
+            code: 'unauthorized',
+            message: 'Metrics need Authorization: Bearer <METRICS_TOKEN>.',
+          },
         });
       }
     }
