@@ -150,6 +150,9 @@ export async function startServer(
       advertiserScreens: chat.advertiserScreens,
       handlers,
     });
+    chat.onConversationUpdate((view, userIds) =>
+      fleet.advertisers.conversationChanged(view, userIds),
+    );
     const alarms = createAlarmFeature(ctx, (alarm) => {
       const screen = fleet.state.get(alarm.screenId);
       chat.notifier
