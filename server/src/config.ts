@@ -54,10 +54,18 @@ export const ServerConfig = z.object({
   trustProxy: z
     .union([z.boolean(), z.number().int().min(0), z.string()])
     .default(false)
-    .transform((v): boolean | number | string => {
+    .transform((v, ctx): boolean | number | string => {
       if (typeof v !== 'string') return v;
       const t = v.trim().toLowerCase();
       if (t === '' || t === 'off' || t === 'false' || t === 'no') return false;
+      if (t === 'true' || t === 'all' || t === 'on') {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            "TRUST_PROXY=true would believe any client's X-Forwarded-For; name the proxy instead (loopback, its address or CIDR, or a hop count)",
+        });
+        return z.NEVER;
+      }
       return /^\d+$/.test(t) ? Number(t) : v.trim();
     }),
   /** Concurrent sockets one user may hold (per node); the next one is refused. */

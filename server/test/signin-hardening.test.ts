@@ -85,3 +85,17 @@ describe('sign-in against spraying', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('is off unless set, takes names, addresses and hop counts, and refuses "trust everybody"', async () => {
+    const { configFromEnv } = await import('../src/config');
+    expect(configFromEnv({}).trustProxy).toBe(false);
+    expect(configFromEnv({ TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(configFromEnv({ TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+    expect(configFromEnv({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe(
+      '10.0.0.0/8, 127.0.0.1',
+    );
+    expect(configFromEnv({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(() => configFromEnv({ TRUST_PROXY: 'true' })).toThrow(/name the proxy instead/);
+  });
+});

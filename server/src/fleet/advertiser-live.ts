@@ -23,7 +23,7 @@ import type { Knex } from 'knex';
 import type { BillboardStatusUpdate, Screen, ScreenTelemetryPatch } from '../../../protocol';
 import type { Logger } from '../log';
 import type { MarqueeServer } from '../realtime/socket-router';
-import type { FleetState } from './fleet-state';
+import { rowToScreen, type ScreenRow } from './screen-rows';
 import { BEHIND_ROOM } from './slow-consoles';
 
 /** The room of advertiser sockets: the slow-console check watches it like the fleet room. */
@@ -41,7 +41,6 @@ export class AdvertiserLive {
     private readonly deps: {
       knex: Knex;
       io: MarqueeServer;
-      state: FleetState;
       log: Logger;
       /** The screens an advertiser may see, from the database. */
       screensOf(userId: string): Promise<Set<string>>;
@@ -127,10 +126,11 @@ export class AdvertiserLive {
       this.set(userId, now);
       // Only the node where the change happened tells the consoles (the others just follow).
       if (!announce) continue;
-      const screens = gained.flatMap((id) => {
-        const s = this.deps.state.get(id);
-        return s ? [s] : [];
-      });
+      // From the database, not this node's memory: the screen may be another node's, and the
+      // stored row's content matches its rev (newer changes follow in the next batches).
+      const screens = gained.length
+        ? (await this.deps.knex<ScreenRow>('screens').whereIn('id', gained)).map(rowToScreen)
+        : [];
       const batch: BillboardStatusUpdate = {
         cursor: Math.max(0, ...screens.map((s) => s.rev)),
         screens,

@@ -44,7 +44,6 @@ export async function createFleetFeature(
   const advertisers = new AdvertiserLive({
     knex: ctx.knex,
     io: ctx.io,
-    state,
     log: ctx.log,
     screensOf: advertiserScreens,
     acrossNodes: !!ctx.config.redisUrl,
