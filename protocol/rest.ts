@@ -50,6 +50,33 @@ export const CreateUserRequest = z
   .strict();
 export type CreateUserRequest = z.input<typeof CreateUserRequest>;
 
+/**
+ * PATCH /api/users/:id (admin). `disabled: true` signs the user out everywhere and refuses
+ * their sign-in; `password` sets a new one and ends every session the user has.
+ */
+export const UpdateUserRequest = z
+  .object({
+    disabled: z.boolean().optional(),
+    password: z.string().min(12, 'at least 12 characters').max(1024).optional(),
+  })
+  .strict()
+  .refine((v) => v.disabled !== undefined || v.password !== undefined, {
+    message: 'say what to change: disabled or password',
+  });
+export type UpdateUserRequest = z.input<typeof UpdateUserRequest>;
+
+/**
+ * POST /api/me/password: the signed-in user changes their own password. Every other session
+ * of theirs ends (their other consoles are signed out); the one asking stays signed in.
+ */
+export const ChangePasswordRequest = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: z.string().min(12, 'at least 12 characters').max(1024),
+  })
+  .strict();
+export type ChangePasswordRequest = z.input<typeof ChangePasswordRequest>;
+
 export interface ApiError {
   error: { code: string; message: string };
 }

@@ -136,6 +136,19 @@ export interface BillboardStatusUpdate {
    * `baseRev`; otherwise it asks for a `sync`, which always returns whole rows.
    */
   patches: ScreenTelemetryPatch[];
+  /**
+   * Screens this console may no longer see (an advertiser left the conversation that linked
+   * them): drop them. Absent in operators' batches.
+   */
+  forget?: string[];
+}
+
+/** Why the server ended a console's session; sent just before it disconnects the socket. */
+export type SessionEndReason = 'logout' | 'expired' | 'disabled' | 'password_changed';
+export interface SessionEnded {
+  reason: SessionEndReason;
+  /** A sentence for the person in front of the console. */
+  message: string;
 }
 
 export interface ServerToClientEvents {
@@ -154,11 +167,18 @@ export interface ServerToClientEvents {
    * buffer was full); it should `sync` from its cursor to get the latest state.
    */
   resync: () => void;
+  /**
+   * The session of this socket ended (logout, expiry, account disabled, password changed): the
+   * server disconnects the socket right after. The console should sign in again.
+   */
+  session_ended: (e: SessionEnded) => void;
 }
 
 export interface SocketData {
   user: User;
   sessionId: string;
+  /** When the session expires (ms epoch): the server ends the socket then. */
+  expiresAt?: number;
 }
 
 export type ClientEventName = keyof typeof requests;

@@ -48,6 +48,8 @@ export async function startBenchServer(opts: {
       MARQUEE_ADMIN_PASSWORD: BENCH_ADMIN.password,
       MARQUEE_STATUS_TICK_MS: String(opts.tickMs),
       MARQUEE_NODE_ID: opts.nodeId,
+      // The bench's consoles all sign in as one admin; a real user holds a few (default cap 8).
+      MARQUEE_MAX_SOCKETS_PER_USER: '1000',
       LOG_LEVEL: 'warn',
       REDIS_URL: '',
     },

@@ -11,6 +11,7 @@ import type { Feature, ServerContext } from './context';
 import { openDatabase } from './db/connect';
 import { migrateToLatest } from './db/migrations';
 import { ensureFirstAdmin } from './auth/users';
+import { createAuthFeature } from './auth/auth-feature';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
 import { createAlarmFeature, type AlarmFeature } from './alarms/alarm-feature';
@@ -24,6 +25,7 @@ import { verifyDeviceCredentials } from './fleet/screens-repo';
 import { authRoutes } from './http/auth-routes';
 import { userRoutes } from './http/user-routes';
 import { errorHandler, requireUser } from './http/middleware';
+import { metricsRoute } from './http/metrics-route';
 import { createLogger, type Logger } from './log';
 import { Metrics } from './metrics';
 import { createSocketServer } from './realtime/io';
@@ -124,10 +126,13 @@ export async function startServer(
 
     const app = express();
     app.disable('x-powered-by');
-    app.set('trust proxy', 'loopback');
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (default: none).
+    app.set('trust proxy', config.trustProxy);
     const httpServer = http.createServer(app);
     httpServer.on('connection', (socket) => socket.setNoDelay(true));
-    const sockets = await createSocketServer(httpServer, db.knex, log, config.redisUrl);
+    const sockets = await createSocketServer(httpServer, db.knex, log, config.redisUrl, {
+      maxSocketsPerUser: config.maxSocketsPerUser,
+    });
     const io = sockets.io;
     const ctx: ServerContext = {
       config,
@@ -145,6 +150,9 @@ export async function startServer(
       advertiserScreens: chat.advertiserScreens,
       handlers,
     });
+    chat.onConversationUpdate((view, userIds) =>
+      fleet.advertisers.conversationChanged(view, userIds),
+    );
     const alarms = createAlarmFeature(ctx, (alarm) => {
       const screen = fleet.state.get(alarm.screenId);
       chat.notifier
@@ -184,6 +192,7 @@ export async function startServer(
       commands,
       { name: 'events', start: () => events.start(), stop: () => events.stop() },
       historyMaintenanceFeature(db.knex, db.isPostgres, config, log),
+      createAuthFeature(ctx),
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.
@@ -233,13 +242,18 @@ export async function startServer(
           () => res.status(503).end(),
         );
     });
-    app.get('/metrics', (_req, res) => {
-      res.type('text/plain; version=0.0.4').send(metrics.render());
-    });
+    app.get('/metrics', metricsRoute(metrics, config.metrics, config.metricsToken));
     const api = Router();
-    api.use(authRoutes(db.knex, config.sessionTtlHours * 3600_000));
+    api.use(
+      authRoutes({
+        knex: db.knex,
+        sessionTtlMs: config.sessionTtlHours * 3600_000,
+        signals: sockets.signals,
+        log,
+      }),
+    );
     api.use(requireUser(db.knex));
-    api.use(userRoutes(db.knex));
+    api.use(userRoutes(db.knex, sockets.signals));
     for (const f of features) f.registerRoutes?.(api);
     app.use('/api', api);
     app.use('/api', (_req, res) => {

@@ -46,6 +46,39 @@ export const ServerConfig = z.object({
   telemetryRawDays: z.coerce.number().positive().default(2),
   telemetryRetentionDays: z.coerce.number().positive().default(30),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Whose X-Forwarded-For to believe (the client address for sign-in limits). Default off: the
+   * TCP peer is the client. Behind a reverse proxy name it: `loopback`, addresses or CIDRs
+   * (comma-separated), or a hop count — as Express's `trust proxy` takes them.
+   */
+  trustProxy: z
+    .union([z.boolean(), z.number().int().min(0), z.string()])
+    .default(false)
+    .transform((v, ctx): boolean | number | string => {
+      if (typeof v !== 'string') return v;
+      const t = v.trim().toLowerCase();
+      if (t === '' || t === 'off' || t === 'false' || t === 'no') return false;
+      if (t === 'true' || t === 'all' || t === 'on') {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            "TRUST_PROXY=true would believe any client's X-Forwarded-For; name the proxy instead (loopback, its address or CIDR, or a hop count)",
+        });
+        return z.NEVER;
+      }
+      return /^\d+$/.test(t) ? Number(t) : v.trim();
+    }),
+  /** Concurrent sockets one user may hold (per node); the next one is refused. */
+  maxSocketsPerUser: z.coerce.number().int().min(1).max(1000).default(8),
+  /** How often expired and revoked sessions are deleted (also done for a user at sign-in). */
+  sessionPruneMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10 * 60_000),
+  /** Who may read /metrics (http/metrics-route.ts): loopback-only unless opened. */
+  metrics: z.enum(['off', 'loopback', 'public', 'token']).default('loopback'),
+  metricsToken: z.string().optional(),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;
@@ -70,6 +103,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     flapWindowMs: env.MARQUEE_FLAP_WINDOW_MS,
     telemetryRawDays: env.MARQUEE_TELEMETRY_RAW_DAYS,
     telemetryRetentionDays: env.MARQUEE_TELEMETRY_RETENTION_DAYS,
+    trustProxy: env.TRUST_PROXY,
+    maxSocketsPerUser: env.MARQUEE_MAX_SOCKETS_PER_USER,
+    sessionPruneMs: env.MARQUEE_SESSION_PRUNE_MS,
+    metrics: env.METRICS || undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
   const parsed = ServerConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid configuration: ${describeZodError(parsed.error)}`);

@@ -1,8 +1,11 @@
 /**
  * Password hashing: scrypt at OWASP's recommended cost (N=2^17, r=8, p=1). Stored as
  * `scrypt$N$r$p$salt$hash` so the parameters can be raised later without breaking old hashes.
+ * Every derivation passes the process's PasswordGate (a cap on concurrent checks): a spray of
+ * sign-ins waits or is refused instead of running hundreds of 128 MiB checks at once.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { passwordGate } from './password-gate';
 
 const N = 2 ** 17;
 const r = 8;
@@ -16,11 +19,18 @@ function derive(
   rr: number,
   pp: number,
 ): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_LENGTH, { N: n, r: rr, p: pp, maxmem: 256 * n * rr }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+  return passwordGate.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(
+          password,
+          salt,
+          KEY_LENGTH,
+          { N: n, r: rr, p: pp, maxmem: 256 * n * rr },
+          (err, key) => (err ? reject(err) : resolve(key)),
+        );
+      }),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -1,7 +1,7 @@
 /**
- * A fixed-window counter per key (login attempts per email and address). Kept per server
- * node: with several nodes an attacker gets the limit once per node, which still bounds
- * guessing to a handful of tries a minute.
+ * A fixed-window counter per key (login attempts per email+address, and per address across
+ * emails). Kept per server node: with several nodes an attacker gets the limit once per node,
+ * which still bounds guessing to a handful of tries a minute.
  */
 export class RateLimiter {
   private readonly hits = new Map<string, { count: number; resetAt: number }>();
@@ -21,6 +21,12 @@ export class RateLimiter {
     }
     entry.count += 1;
     return entry.count > this.limit ? entry.resetAt - now : 0;
+  }
+
+  /** Takes back one hit (a sign-in that succeeded does not count against its address). */
+  forgive(key: string): void {
+    const entry = this.hits.get(key);
+    if (entry && entry.count > 0) entry.count -= 1;
   }
 
   reset(key: string): void {

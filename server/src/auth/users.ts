@@ -10,6 +10,8 @@ interface UserRow {
   name: string;
   role: Role;
   password_hash: string;
+  /** Set when an admin disabled the account: no sign-in, no session. */
+  disabled_at?: number | string | null;
 }
 
 export const toUser = (row: UserRow): User => ({
@@ -58,4 +60,24 @@ export async function ensureFirstAdmin(
   if (Number(count[0]?.n ?? 0) > 0) return null;
   if (!email || !password) return null;
   return createUser(knex, { email, name: 'Administrator', role: 'admin', password });
+}
+
+/** Disables (or enables again) an account; false when there is no such user. */
+export async function setUserDisabled(knex: Knex, id: string, disabled: boolean): Promise<boolean> {
+  const n = await knex('users')
+    .where({ id })
+    .update({ disabled_at: disabled ? Date.now() : null });
+  return n > 0;
+}
+
+/** Stores a new password hash; false when there is no such user. */
+export async function setUserPassword(knex: Knex, id: string, password: string): Promise<boolean> {
+  const n = await knex('users')
+    .where({ id })
+    .update({ password_hash: await hashPassword(password) });
+  return n > 0;
+}
+
+export async function findUserRowById(knex: Knex, id: string): Promise<UserRow | undefined> {
+  return knex<UserRow>('users').where({ id }).first();
 }

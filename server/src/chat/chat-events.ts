@@ -15,8 +15,14 @@ import { personalize, type ConversationView } from './conversations-repo';
 export const conversationRoom = (id: string): string => `conversation:${id}`;
 export const userRoom = (id: string): string => `user:${id}`;
 
+/** Told of every conversation update (who may see which screen follows conversations). */
+export type ConversationUpdateListener = (view: ConversationView, userIds: string[]) => void;
+
 export class ChatEvents {
-  constructor(private readonly io: MarqueeServer) {}
+  constructor(
+    private readonly io: MarqueeServer,
+    private readonly onUpdate?: ConversationUpdateListener,
+  ) {}
 
   /** A new message, to everybody viewing its conversation. */
   emitNewMessage(message: Message): void {
@@ -25,9 +31,11 @@ export class ChatEvents {
 
   /** The conversation as each of `userIds` sees it (their own unread count), to their sockets. */
   emitConversationUpdate(view: ConversationView, userIds: Iterable<string>, mayRead = true): void {
-    for (const userId of new Set(userIds)) {
+    const ids = new Set(userIds);
+    for (const userId of ids) {
       this.io.to(userRoom(userId)).emit('conversationUpdate', personalize(view, userId, mayRead));
     }
+    this.onUpdate?.(view, [...ids]);
   }
 
   /** A read marker moved: to the conversation's viewers and to every participant's sockets. */

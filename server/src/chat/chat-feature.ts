@@ -9,7 +9,7 @@ import type { User } from '../../../protocol';
 import type { Feature, ServerContext } from '../context';
 import type { RoomPolicy } from '../realtime/rooms';
 import { canRead, requireParticipant } from './access';
-import { ChatEvents } from './chat-events';
+import { ChatEvents, type ConversationUpdateListener } from './chat-events';
 import { chatRoutes } from './chat-routes';
 import { conversationsInWindow, screensOfParticipant } from './conversations-repo';
 import { MessageService } from './messages';
@@ -24,6 +24,8 @@ export interface ChatFeature extends Feature {
   roomPolicy: RoomPolicy;
   /** For createFleetFeature: the screens an advertiser's conversations are about. */
   advertiserScreens(userId: string): Promise<Set<string>>;
+  /** For the fleet: conversation updates, from which screen access follows. */
+  onConversationUpdate(listener: ConversationUpdateListener): void;
   presence: PresenceTracker;
   typing: TypingRelay;
   messages: MessageService;
@@ -32,7 +34,10 @@ export interface ChatFeature extends Feature {
 
 export function createChatFeature(ctx: ServerContext): ChatFeature {
   const { knex, io } = ctx;
-  const events = new ChatEvents(io);
+  const updateListeners: ConversationUpdateListener[] = [];
+  const events = new ChatEvents(io, (view, userIds) => {
+    for (const listener of updateListeners) listener(view, userIds);
+  });
   const presence = new PresenceTracker(io);
   const typing = new TypingRelay(io, (user: User, conversationId: string) =>
     requireParticipant(knex, user, conversationId),
@@ -62,6 +67,7 @@ export function createChatFeature(ctx: ServerContext): ChatFeature {
     messages,
     roomPolicy: (user, id) => canRead(knex, user, id),
     advertiserScreens: (userId) => screensOfParticipant(knex, userId),
+    onConversationUpdate: (listener) => void updateListeners.push(listener),
 
     registerSocketEvents(router) {
       router.on('sendMessage', async ({ user }, req) => (await messages.send(user, req)).message);

@@ -12,6 +12,7 @@ import { Ingest, type IngestHandlers } from './ingest';
 import { loadAllScreens, screensInWindow } from './screens-repo';
 import { SlowConsoles, BEHIND_ROOM } from './slow-consoles';
 import { StatusWriter } from './status-writer';
+import { ADVERTISER_LIVE_ROOM, AdvertiserLive } from './advertiser-live';
 
 export const FLEET_ROOM = 'fleet';
 
@@ -23,6 +24,9 @@ export interface FleetFeature extends Feature {
   state: FleetState;
   ingest: Ingest;
   writer: StatusWriter;
+  /** Tell the fleet that these users' screen access may have changed (chat calls it). */
+  accessChanged(userIds: Iterable<string>): Promise<void>;
+  advertisers: AdvertiserLive;
 }
 
 export async function createFleetFeature(
@@ -34,8 +38,17 @@ export async function createFleetFeature(
   } = {},
 ): Promise<FleetFeature> {
   const state = new FleetState();
-  const slow = new SlowConsoles(ctx.io, FLEET_ROOM);
+  const slow = new SlowConsoles(ctx.io, [FLEET_ROOM, ADVERTISER_LIVE_ROOM]);
   state.load(await loadAllScreens(ctx.knex));
+  const advertiserScreens = opts.advertiserScreens ?? (() => Promise.resolve(new Set<string>()));
+  const advertisers = new AdvertiserLive({
+    knex: ctx.knex,
+    io: ctx.io,
+    log: ctx.log,
+    screensOf: advertiserScreens,
+    acrossNodes: !!ctx.config.redisUrl,
+  });
+  await advertisers.load();
   const ingest = new Ingest(state, ctx.metrics, ctx.log, opts.handlers);
   const writer = new StatusWriter({
     store: ctx.isPostgres ? new KnexBatchStore(ctx.knex) : new SqliteBatchStore(ctx.knex),
@@ -65,9 +78,9 @@ export async function createFleetFeature(
         .to(FLEET_ROOM)
         .except(BEHIND_ROOM)
         .emit('billboardStatusUpdate', { cursor, screens, patches });
+      advertisers.broadcast(cursor, screens, patches);
     },
   });
-  const advertiserScreens = opts.advertiserScreens ?? (() => Promise.resolve(new Set<string>()));
   const canSee = async (userId: string, role: string, screenId: string) =>
     watchesWholeFleet({ role: role as User['role'] }) ||
     (await advertiserScreens(userId)).has(screenId);
@@ -94,6 +107,8 @@ export async function createFleetFeature(
     state,
     ingest,
     writer,
+    accessChanged: (userIds) => advertisers.refresh(userIds),
+    advertisers,
     registerRoutes(router) {
       router.use(
         fleetRoutes(ctx.knex, state, canSee, async (userId, role) =>
@@ -109,6 +124,7 @@ export async function createFleetFeature(
     },
     onConnect(socket) {
       if (watchesWholeFleet(socket.data.user)) void socket.join(FLEET_ROOM);
+      else void socket.join(ADVERTISER_LIVE_ROOM);
     },
     start() {
       writer.start();

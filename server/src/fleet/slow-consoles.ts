@@ -33,7 +33,8 @@ export class SlowConsoles {
 
   constructor(
     private readonly io: MarqueeServer,
-    private readonly room: string,
+    /** Rooms whose sockets get live batches (operators' fleet room, advertisers' room). */
+    private readonly rooms: string[],
   ) {}
 
   get count(): number {
@@ -43,7 +44,7 @@ export class SlowConsoles {
   /** Called before each broadcast: moves consoles into and out of the behind room. */
   update(): void {
     for (const socket of this.io.of('/').sockets.values()) {
-      if (!socket.rooms.has(this.room)) continue;
+      if (!this.rooms.some((room) => socket.rooms.has(room))) continue;
       const { bytes, packets } = backlogOf(socket);
       if (!this.behind.has(socket.id) && (bytes > HIGH_BYTES || packets > HIGH_PACKETS)) {
         this.behind.add(socket.id);

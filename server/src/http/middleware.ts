@@ -60,7 +60,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(httpStatusOf[err.code]).json({ error: { code: err.code, message: err.message } });
       return;
     }
-    const e = err as { type?: string; status?: number; message?: string };
+    const e = err as {
+      type?: string;
+      status?: number;
+      expose?: boolean;
+      message?: string;
+      encoding?: string;
+      charset?: string;
+    };
     // body-parser's own errors: malformed JSON, too large.
     if (e.type === 'entity.parse.failed') {
       res
@@ -70,6 +77,29 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (e.type === 'entity.too.large') {
       res.status(413).json({ error: { code: 'too_large', message: 'request body too large' } });
+      return;
+    }
+    // An encoding the body parser cannot read is the client's doing: 415 with a sentence, no
+    // stack, nothing logged as a server failure. The code stays within the contract's codes.
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+      const what =
+        e.type === 'encoding.unsupported'
+          ? `Content-Encoding "${String(e.encoding ?? '').slice(0, 40)}"`
+          : `charset "${String(e.charset ?? '').slice(0, 40)}"`;
+      res.status(415).json({
+        error: {
+          code: 'bad_request',
+          message: `The request body's ${what} is not supported; send JSON as UTF-8, uncompressed or with gzip, deflate or br.`,
+        },
+      });
+      return;
+    }
+    // Any other client error the parsers raise (aborted, bad length, corrupt gzip): its status
+    // and a plain sentence; only a true server failure is a 500.
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+      res.status(e.status).json({
+        error: { code: 'bad_request', message: `The request could not be read: ${e.message}.` },
+      });
       return;
     }
     log.error({ err }, 'request failed');

@@ -22,6 +22,7 @@ import {
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import { UserEventBudget } from './event-budget';
 
 export type MarqueeServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 export type MarqueeSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
@@ -36,12 +37,13 @@ export type EventHandler<K extends ClientEventName> = (
   req: ParsedRequests[K],
 ) => Promise<Responses[K]> | Responses[K];
 
-/** Events per second a socket may send, with a burst allowance. */
+/** Events per second a user may send (all their sockets together), with a burst allowance. */
 const RATE_PER_S = 50;
 const BURST = 200;
 
 export class SocketRouter {
   private readonly handlers = new Map<ClientEventName, EventHandler<ClientEventName>>();
+  private readonly budget = new UserEventBudget(RATE_PER_S, BURST);
 
   constructor(
     private readonly log: Logger,
@@ -54,16 +56,7 @@ export class SocketRouter {
   }
 
   attach(socket: MarqueeSocket): void {
-    let tokens = BURST;
-    let refilledAt = Date.now();
-    const allow = () => {
-      const now = Date.now();
-      tokens = Math.min(BURST, tokens + ((now - refilledAt) / 1000) * RATE_PER_S);
-      refilledAt = now;
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    };
+    const allow = () => this.budget.allow(socket.data.user.id);
 
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args[args.length - 1];
