@@ -53,6 +53,13 @@ export class SyncEngine {
   private session: { serverUrl: string; token: string } | null = null;
   /** Conversations whose holes are being filled now. */
   private readonly filling = new Set<string>();
+  /**
+   * Conversations whose messages the current catch-up brought; null: look at every cached
+   * thread (the first catch-up after start — ~60 ms for 100,000 cached messages — so holes
+   * an older console kept, or a fill that failed, are repaired once per start).
+   */
+  private touched: Set<string> | null = null;
+  private checkedAllThreads = false;
   readonly presence = new Map<string, PresenceStatus>();
   readonly connection: ConnectionInfo;
 
@@ -80,6 +87,7 @@ export class SyncEngine {
   start(serverUrl: string, token: string): void {
     this.stop();
     this.session = { serverUrl, token };
+    this.checkedAllThreads = false;
     this.setConnection({ status: 'connecting', serverUrl, lastError: null });
     const socket: ServerSocket = io(serverUrl, {
       auth: { token },
@@ -189,7 +197,11 @@ export class SyncEngine {
   }
 
   private async catchUp(socket: ServerSocket): Promise<void> {
+    this.touched = new Set();
     await this.syncFromCursor(socket);
+    const touched = this.checkedAllThreads ? [...this.touched] : undefined;
+    this.checkedAllThreads = true;
+    this.touched = null;
     this.setConnection({
       status: 'live',
       transport: socket.io.engine?.transport?.name ?? 'websocket',
@@ -200,7 +212,7 @@ export class SyncEngine {
     if (this.viewing) await this.call(socket, 'joinRoom', { room: `conversation:${this.viewing}` });
     // Holes a cache may hold from before sync answers were complete, or from a time this user
     // was not a participant: filled now, not when someone scrolls into them.
-    void this.fillGaps();
+    void this.fillGaps(touched);
     await this.flushOutbox(socket);
   }
 
@@ -249,10 +261,12 @@ export class SyncEngine {
     if (commands.length) this.emit({ type: 'commands', commands });
     const conversations = this.cache.upsertConversations(r.conversations);
     if (conversations.length) this.emit({ type: 'conversations', conversations });
-    this.emitMessages([
+    const messages = [
       ...this.cache.upsertMessages(r.messages),
       ...this.cache.storeLastMessages(r.conversations),
-    ]);
+    ];
+    for (const m of messages) this.touched?.add(m.conversationId);
+    this.emitMessages(messages);
     const notifications = this.cache.upsertNotifications(r.notifications);
     if (notifications.length) this.emit({ type: 'notifications', notifications });
     for (const p of r.presence) {
