@@ -93,37 +93,41 @@ describe.each(testDatabases())('console: messages after a long absence (%s)', (d
     }
   }
 
-  it.each([60, 500])('has all %i messages that arrived while it was closed', async (n) => {
-    cacheFile = path.join(dir, `cache-${n}.db`);
-    tokens.set(null);
-    const { olga, ada } = world.users;
-    const conv = await openConversation(world, olga!, {
-      kind: 'group',
-      participantIds: [ada!.id],
-      title: `absence ${n}`,
-    });
-    await sendMany(ada!, conv.id, 5);
-    let core = await openConsole();
-    await waitFor(() => seqsInCache(core, conv.id).length === 5, 5000, 'the first 5');
-    quit(core);
+  it.each([60, 500])(
+    'has all %i messages that arrived while it was closed',
+    async (n) => {
+      cacheFile = path.join(dir, `cache-${n}.db`);
+      tokens.set(null);
+      const { olga, ada } = world.users;
+      const conv = await openConversation(world, olga!, {
+        kind: 'group',
+        participantIds: [ada!.id],
+        title: `absence ${n}`,
+      });
+      await sendMany(ada!, conv.id, 5);
+      let core = await openConsole();
+      await waitFor(() => seqsInCache(core, conv.id).length === 5, 5000, 'the first 5');
+      quit(core);
 
-    await sendMany(ada!, conv.id, n);
-    core = await openConsole();
-    await waitFor(
-      () => seqsInCache(core, conv.id).length >= n + 5,
-      15_000,
-      `${n + 5} messages in the cache`,
-    );
-    expect(seqsInCache(core, conv.id)).toEqual(upTo(n + 5));
-    const bodies = (
-      core.cache.db
-        .prepare('SELECT json FROM messages WHERE conversation_id = ? ORDER BY seq')
-        .all(conv.id) as { json: string }[]
-    ).map((r) => (JSON.parse(r.json) as Message).body);
-    expect(bodies.slice(5)).toEqual(upTo(n).map((i) => `message ${i}`));
-    expect(await wholeThread(core, conv.id)).toEqual(upTo(n + 5));
-    quit(core);
-  });
+      await sendMany(ada!, conv.id, n);
+      core = await openConsole();
+      await waitFor(
+        () => seqsInCache(core, conv.id).length >= n + 5,
+        15_000,
+        `${n + 5} messages in the cache`,
+      );
+      expect(seqsInCache(core, conv.id)).toEqual(upTo(n + 5));
+      const bodies = (
+        core.cache.db
+          .prepare('SELECT json FROM messages WHERE conversation_id = ? ORDER BY seq')
+          .all(conv.id) as { json: string }[]
+      ).map((r) => (JSON.parse(r.json) as Message).body);
+      expect(bodies.slice(5)).toEqual(upTo(n).map((i) => `message ${i}`));
+      expect(await wholeThread(core, conv.id)).toEqual(upTo(n + 5));
+      quit(core);
+    },
+    60_000,
+  );
 
   it('repairs a hole an older console kept, and never shows a thread across one', async () => {
     cacheFile = path.join(dir, 'cache-hole.db');
