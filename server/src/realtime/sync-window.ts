@@ -8,12 +8,14 @@
  * of a window is always taken whole, however big — that is what guarantees progress.
  *
  * The estimate reads only `rev` and text lengths, never the rows themselves. Human text counts
- * three bytes a character (UTF-8 of any non-control character), machine text (JSON columns)
- * one. Screens are counted for every user: an advertiser sees a few of them, so their pages
+ * three bytes a character (UTF-8 of any character of the basic plane; emoji take four and
+ * escaped control characters six, so it is an estimate, not a bound), machine text (JSON
+ * columns) one. Screens are counted for every user: an advertiser sees a few of them, so their pages
  * over a busy fleet may be near empty — more round trips, never a missed change.
  */
 import type { Knex } from 'knex';
 import type { User } from '../../../protocol';
+import { watchesWholeFleet } from '../fleet/fleet-feature';
 
 /** Target size of one `sync` answer (estimated JSON bytes). */
 export const SYNC_PAGE_BYTES = 4 * 1024 * 1024;
@@ -43,8 +45,6 @@ function rows(list: { rev: unknown; bytes: unknown }[]): Weighed[] {
   return list.map((r) => ({ rev: Number(r.rev), bytes: Number(r.bytes) }));
 }
 
-const staff = (user: User) => user.role === 'admin' || user.role === 'operator';
-
 const screens: WeightQuery = async (db, _user, from, to, limit) =>
   rows(
     await db('screens')
@@ -61,7 +61,7 @@ const screens: WeightQuery = async (db, _user, from, to, limit) =>
   );
 
 const alarms: WeightQuery = async (db, user, from, to, limit) =>
-  staff(user)
+  watchesWholeFleet(user)
     ? rows(
         await db('alarms')
           .where('rev', '>', from)
@@ -73,7 +73,7 @@ const alarms: WeightQuery = async (db, user, from, to, limit) =>
     : [];
 
 const commands: WeightQuery = async (db, user, from, to, limit) =>
-  staff(user)
+  watchesWholeFleet(user)
     ? rows(
         await db('commands')
           .where('rev', '>', from)
