@@ -78,7 +78,11 @@ export const requests = {
 export type Requests = { [K in keyof typeof requests]: z.input<(typeof requests)[K]> };
 export type ParsedRequests = { [K in keyof typeof requests]: z.output<(typeof requests)[K]> };
 
-/** Everything that changed since a cursor. `more` is true when the answer was cut at a page. */
+/**
+ * Everything that changed since a cursor, complete up to `cursor` (no kind of entity is capped:
+ * the answer is cut by revision instead, near 4 MiB). `more` is true when it was cut: ask again
+ * from `cursor`, which always moved forward.
+ */
 export interface SyncResult {
   cursor: number;
   more: boolean;

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Screen } from '../../protocol';
+import Database from 'better-sqlite3';
+import type { Conversation, Message, Screen } from '../../protocol';
 import { ConsoleCache } from '../src/core/cache/console-cache';
 import { migrations } from '../src/core/cache/migrations';
 
@@ -146,5 +147,52 @@ describe('console cache', () => {
     expect(again.recoveredFrom).not.toBeNull();
     expect(again.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     again.close();
+  });
+  it('reads a thread only as a run of consecutive seqs, and stores each last message', () => {
+    const cache = new ConsoleCache(':memory:');
+    const msg = (seq: number): Message => ({
+      id: `m${seq}`,
+      clientId: `client-${seq}`,
+      conversationId: 'c1',
+      senderId: 'u1',
+      senderName: 'U',
+      body: `n${seq}`,
+      seq,
+      createdAt: seq,
+      rev: seq,
+    });
+    cache.upsertMessages([1, 2, 3, 4, 7, 8, 9].map(msg));
+    expect(cache.messages('c1', undefined, 10).map((m) => m.seq)).toEqual([7, 8, 9]);
+    expect(cache.messages('c1', 7, 10)).toEqual([]); // 5 and 6 missing: a hole, not a page
+    expect(cache.messages('c1', 5, 10).map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(cache.messageGaps()).toEqual([{ conversationId: 'c1', afterSeq: 4, beforeSeq: 7 }]);
+    expect(cache.hasHoleBelow('c1', 7)).toBe(true);
+    expect(cache.hasHoleBelow('c1', 9)).toBe(false);
+    const conv = { id: 'c1', lastMessage: msg(12), rev: 12 } as unknown as Conversation;
+    expect(cache.storeLastMessages([conv]).map((m) => m.seq)).toEqual([12]);
+    expect(cache.storeLastMessages([conv])).toEqual([]); // already there
+    // The newest is 12 now, 10 and 11 are missing: the newest page is just 12.
+    expect(cache.messages('c1', undefined, 10).map((m) => m.seq)).toEqual([12]);
+    cache.close();
+  });
+
+  it("migrates a cache of an older console: its conversations' last messages become messages", () => {
+    const file = tmpFile();
+    const old = new Database(file);
+    migrations[0]!(old);
+    migrations[1]!(old);
+    old.pragma('user_version = 2');
+    const last = { id: 'm60', clientId: 'client-60', conversationId: 'c1', seq: 60, rev: 99 };
+    old
+      .prepare('INSERT INTO conversations (id, rev, json) VALUES (?, ?, ?)')
+      .run('c1', 99, JSON.stringify({ id: 'c1', lastMessage: last, rev: 99 }));
+    old
+      .prepare('INSERT INTO conversations (id, rev, json) VALUES (?, ?, ?)')
+      .run('c2', 5, JSON.stringify({ id: 'c2', lastMessage: null, rev: 5 }));
+    old.close();
+    const cache = new ConsoleCache(file);
+    expect(cache.messages('c1', undefined, 10)).toEqual([last]);
+    expect(cache.messages('c2', undefined, 10)).toEqual([]);
+    cache.close();
   });
 });

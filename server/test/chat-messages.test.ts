@@ -400,7 +400,7 @@ describe.each(testDatabases())('chat: messages, ordering, read receipts (%s)', (
     adaS.close();
   });
 
-  it('pages history backwards and caps a sync at the newest 50 per conversation', async () => {
+  it('pages history backwards; a sync carries every message since the cursor', async () => {
     const { olga, oscar } = world.users;
     const conv = await openConversation(world, olga!, {
       kind: 'group',
@@ -428,7 +428,9 @@ describe.each(testDatabases())('chat: messages, ordering, read receipts (%s)', (
     expect(page.body.hasMore).toBe(true);
     const synced = await call<SyncResult>(s.socket, 'sync', { cursor: start.cursor });
     const mine = synced.messages.filter((m) => m.conversationId === conv.id);
-    expect(mine.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 11));
+    // All 60, not the newest 50: a capped answer whose cursor passed the rest left a silent hole.
+    expect(mine.map((m) => m.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(synced.more).toBe(false);
     s.close();
   });
 });

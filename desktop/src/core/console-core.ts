@@ -186,8 +186,8 @@ export class ConsoleCore {
 
       loadMessages: async ({ conversationId, beforeSeq }) => {
         const { serverUrl, token } = this.requireSession();
+        // The cache answers a run without holes; short, the server fills it when reachable.
         let messages = this.cache.messages(conversationId, beforeSeq, PAGE);
-        let hasMore = messages.length === PAGE || (messages[0]?.seq ?? 1) > 1;
         if (messages.length < PAGE && this.engine.connected && token) {
           const res = await serverApi
             .messagesBefore(serverUrl, token, conversationId, beforeSeq, PAGE)
@@ -195,9 +195,11 @@ export class ConsoleCore {
           if (res) {
             this.cache.upsertMessages(res.messages);
             messages = this.cache.messages(conversationId, beforeSeq, PAGE);
-            hasMore = res.hasMore ?? res.messages.length === PAGE;
           }
         }
+        // Seqs are dense from 1: anything above 1 has older messages (also when a hole stopped
+        // the run offline — "load earlier" stays, never a false "beginning of the conversation").
+        const hasMore = (messages[0]?.seq ?? beforeSeq ?? 1) > 1;
         const thread: ThreadMessage[] = messages.map((m) => ({ ...m, pending: false }));
         if (beforeSeq === undefined) thread.push(...this.pendingMessages(conversationId));
         return { messages: thread, hasMore };

@@ -23,10 +23,13 @@ import type {
 } from '../../../protocol';
 import type { ConnectionInfo, ConsoleEvent, ThreadMessage } from '../shared/console-api';
 import type { ConsoleCache, OutboxEntry } from './cache/console-cache';
+import { serverApi } from './server-api';
 
 type ServerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
+/** Messages per REST page when filling a hole in a cached thread (the server's maximum). */
+const GAP_PAGE = 200;
 /** Errors after which an outbox entry is dropped: sending it again cannot succeed. */
 const PERMANENT = new Set([
   'bad_request',
@@ -46,6 +49,17 @@ export class SyncEngine {
   private syncing = false;
   private syncWanted = false;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Where REST calls go (filling holes in threads); set by start(). */
+  private session: { serverUrl: string; token: string } | null = null;
+  /** Conversations whose holes are being filled now. */
+  private readonly filling = new Set<string>();
+  /**
+   * Conversations whose messages the current catch-up brought; null: look at every cached
+   * thread (the first catch-up after start — ~60 ms for 100,000 cached messages — so holes
+   * an older console kept, or a fill that failed, are repaired once per start).
+   */
+  private touched: Set<string> | null = null;
+  private checkedAllThreads = false;
   readonly presence = new Map<string, PresenceStatus>();
   readonly connection: ConnectionInfo;
 
@@ -72,6 +86,8 @@ export class SyncEngine {
 
   start(serverUrl: string, token: string): void {
     this.stop();
+    this.session = { serverUrl, token };
+    this.checkedAllThreads = false;
     this.setConnection({ status: 'connecting', serverUrl, lastError: null });
     const socket: ServerSocket = io(serverUrl, {
       auth: { token },
@@ -181,7 +197,11 @@ export class SyncEngine {
   }
 
   private async catchUp(socket: ServerSocket): Promise<void> {
+    this.touched = new Set();
     await this.syncFromCursor(socket);
+    const touched = this.checkedAllThreads ? [...this.touched] : undefined;
+    this.checkedAllThreads = true;
+    this.touched = null;
     this.setConnection({
       status: 'live',
       transport: socket.io.engine?.transport?.name ?? 'websocket',
@@ -190,6 +210,9 @@ export class SyncEngine {
     });
     this.cache.setMeta({ lastSyncedAt: this.connection.lastSyncedAt });
     if (this.viewing) await this.call(socket, 'joinRoom', { room: `conversation:${this.viewing}` });
+    // Holes a cache may hold from before sync answers were complete, or from a time this user
+    // was not a participant: filled now, not when someone scrolls into them.
+    void this.fillGaps(touched);
     await this.flushOutbox(socket);
   }
 
@@ -203,6 +226,9 @@ export class SyncEngine {
           const cursor = this.cache.getMeta().cursor;
           const res = await this.call(socket, 'sync', { cursor });
           if (!res.ok) throw new Error(res.error.message);
+          // An answer that says "more" must move the cursor, or this loop would never end.
+          if (res.data.more && res.data.cursor <= cursor)
+            throw new Error(`the server's sync answer did not move past ${cursor}`);
           this.applySync(res.data);
           // Never backwards: a sync of an earlier connection may finish after a newer one.
           if (res.data.cursor > this.cache.getMeta().cursor)
@@ -235,7 +261,12 @@ export class SyncEngine {
     if (commands.length) this.emit({ type: 'commands', commands });
     const conversations = this.cache.upsertConversations(r.conversations);
     if (conversations.length) this.emit({ type: 'conversations', conversations });
-    this.emitMessages(this.cache.upsertMessages(r.messages));
+    const messages = [
+      ...this.cache.upsertMessages(r.messages),
+      ...this.cache.storeLastMessages(r.conversations),
+    ];
+    for (const m of messages) this.touched?.add(m.conversationId);
+    this.emitMessages(messages);
     const notifications = this.cache.upsertNotifications(r.notifications);
     if (notifications.length) this.emit({ type: 'notifications', notifications });
     for (const p of r.presence) {
@@ -256,6 +287,60 @@ export class SyncEngine {
       this.emit({ type: 'messages', conversationId, messages: list });
   }
 
+  /**
+   * Live messages of one conversation: shown at once, unless they left a hole in the cached
+   * thread (a `conversationUpdate` missed, a time this user was not a participant); then the
+   * hole is filled first, so a thread never shows a message with unexplained ones missing.
+   */
+  private deliverLive(conversationId: string, messages: Message[]): void {
+    if (messages.length === 0) return;
+    if (!messages.some((m) => this.cache.hasHoleBelow(conversationId, m.seq)))
+      return this.emitMessages(messages);
+    void this.fillGaps([conversationId]).finally(() => this.emitMessages(messages));
+  }
+
+  /**
+   * Fetches the messages missing inside cached threads over REST (history pages), oldest
+   * first per hole. A failure leaves the hole for the next connect; meanwhile the cache's
+   * thread reads stop at it (ConsoleCache.messages), so it is never shown as if complete.
+   */
+  private async fillGaps(conversationIds?: string[]): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    let gaps: ReturnType<ConsoleCache['messageGaps']>;
+    try {
+      gaps = this.cache.messageGaps(conversationIds);
+    } catch {
+      return; // the cache was closed meanwhile (sign-out, shutdown)
+    }
+    for (const gap of gaps) {
+      if (this.filling.has(gap.conversationId)) continue;
+      this.filling.add(gap.conversationId);
+      try {
+        let before = gap.beforeSeq;
+        while (before - 1 > gap.afterSeq) {
+          const page = await serverApi.messagesBefore(
+            session.serverUrl,
+            session.token,
+            gap.conversationId,
+            before,
+            Math.min(GAP_PAGE, before - 1 - gap.afterSeq),
+          );
+          const first = page.messages[0];
+          if (!first || first.seq >= before) break;
+          this.emitMessages(this.cache.upsertMessages(page.messages));
+          before = first.seq;
+        }
+      } catch (err) {
+        this.setConnection({
+          lastError: `could not fetch missing messages: ${(err as Error).message}`,
+        });
+      } finally {
+        this.filling.delete(gap.conversationId);
+      }
+    }
+  }
+
   private listenLive(socket: ServerSocket): void {
     // The server skipped live batches while we could not keep up: catch up with one sync.
     socket.on('resync', () => this.requestSync(socket));
@@ -273,10 +358,14 @@ export class SyncEngine {
       const commands = this.cache.upsertCommands([command]);
       if (commands.length) this.emit({ type: 'commands', commands });
     });
-    socket.on('newMessage', (m) => this.emitMessages(this.cache.upsertMessages([m])));
+    socket.on('newMessage', (m) =>
+      this.deliverLive(m.conversationId, this.cache.upsertMessages([m])),
+    );
     socket.on('conversationUpdate', (c) => {
       const conversations = this.cache.upsertConversations([c]);
       if (conversations.length) this.emit({ type: 'conversations', conversations });
+      // A thread not open gets no `newMessage`; its conversation's last message is each new one.
+      this.deliverLive(c.id, this.cache.storeLastMessages([c]));
     });
     socket.on('notification', (n) => {
       if (this.cache.upsertNotifications([n]).length)

@@ -35,8 +35,6 @@ import { checkMessageBody, cleanText } from './text';
 /** Messages per user per window, over socket and REST together. */
 export const MESSAGE_RATE_LIMIT = 20;
 export const MESSAGE_RATE_WINDOW_MS = 10_000;
-/** A `sync` carries at most this many messages per conversation (the newest); older ones page over REST. */
-export const SYNC_MESSAGES_PER_CONVERSATION = 50;
 export const HISTORY_PAGE_DEFAULT = 50;
 export const HISTORY_PAGE_MAX = 200;
 const PREVIEW_LENGTH = 200;
@@ -222,13 +220,13 @@ export class MessageService {
   }
 
   /**
-   * Messages in (from, to] of the conversations the user takes part in: per conversation
-   * the newest SYNC_MESSAGES_PER_CONVERSATION, ordered by conversation and seq. A console
-   * that finds a gap below the oldest one it received pages it in over REST.
+   * Every message in (from, to] of the conversations the user takes part in, ordered by
+   * conversation and seq. Not capped: the sync window (realtime/sync-window.ts) bounds the
+   * answer, and a cap here would let the cursor pass messages never sent (a silent hole).
    */
   async inWindow(userId: string, from: number, to: number): Promise<Message[]> {
     const { knex } = this.deps;
-    const ranked = knex('messages as m')
+    const rows: MessageRow[] = await knex('messages as m')
       .join('conversation_participants as p', function () {
         this.on('p.conversation_id', '=', 'm.conversation_id').andOnNull('p.removed_at');
       })
@@ -236,15 +234,8 @@ export class MessageService {
       .where('p.user_id', userId)
       .where('m.rev', '>', from)
       .andWhere('m.rev', '<=', to)
-      .select(
-        ...MESSAGE_COLUMNS,
-        knex.raw('row_number() over (partition by m.conversation_id order by m.seq desc) as rn'),
-      );
-    const rows: MessageRow[] = await knex
-      .select('*')
-      .from(ranked.as('x'))
-      .where('x.rn', '<=', SYNC_MESSAGES_PER_CONVERSATION)
-      .orderBy([{ column: 'x.conversation_id' }, { column: 'x.seq' }]);
+      .orderBy([{ column: 'm.conversation_id' }, { column: 'm.seq' }])
+      .select(...MESSAGE_COLUMNS);
     return rows.map((r) => toMessage(r));
   }
 }

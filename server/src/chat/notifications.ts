@@ -41,8 +41,6 @@ export interface Notifier {
 
 export const TITLE_MAX = 200;
 export const BODY_MAX = 4000;
-/** Notifications one `sync` answer carries at most (the newest); older ones page over REST. */
-export const SYNC_NOTIFICATIONS_CAP = 500;
 const INSERT_CHUNK = 400;
 const LINKED_SCREENS_TTL_MS = 10_000;
 
@@ -248,18 +246,20 @@ export class NotificationService implements Notifier {
     return changed.length;
   }
 
-  /** The user's notifications changed in (from, to], at most the newest SYNC_NOTIFICATIONS_CAP. */
+  /**
+   * The user's notifications changed in (from, to], oldest first. Not capped: the sync window
+   * bounds the answer (a cap here would let the cursor pass notifications never sent).
+   */
   async inWindow(userId: string, from: number, to: number): Promise<Notification[]> {
     const rows = await this.knex<NotificationRow>('notifications')
       .where({ user_id: userId })
       .where('rev', '>', from)
       .andWhere('rev', '<=', to)
       .orderBy([
-        { column: 'rev', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(SYNC_NOTIFICATIONS_CAP);
-    return rows.reverse().map(toNotification);
+        { column: 'rev', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return rows.map(toNotification);
   }
 }
 

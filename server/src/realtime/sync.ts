@@ -1,33 +1,30 @@
 /**
  * `sync`: what changed since the client's cursor, from every feature, in one window
- * (from, to]. `to` is the newest committed revision, cut down so that one answer carries at
- * most SYNC_PAGE screens; `more` tells the client to ask again from the returned cursor.
+ * (from, to]. `to` is the newest committed revision, cut down (sync-window.ts) so that one
+ * answer stays near SYNC_PAGE_BYTES; `more` tells the client to ask again from the returned
+ * cursor. Every source returns all of its changes in the window — none is capped — so the
+ * returned cursor never passes a change that was not in this answer or an earlier one.
  */
 import type { Knex } from 'knex';
 import type { SyncResult, User } from '../../../protocol';
 import type { SyncSource } from '../context';
 import { currentRevision } from '../db/revisions';
+import { SYNC_PAGE_BYTES, windowEnd } from './sync-window';
 
-export const SYNC_PAGE = 5000;
+export { SYNC_PAGE_BYTES } from './sync-window';
 
 export async function runSync(
   knex: Knex,
   sources: SyncSource[],
   user: User,
   from: number,
+  opts: { pageBytes?: number } = {},
 ): Promise<SyncResult> {
   const head = await currentRevision(knex);
   // A client whose cursor is ahead of the server (a database restored from backup, say)
   // starts over from zero rather than missing everything up to its stale cursor.
   const start = from > head ? 0 : from;
-  let to = head;
-  const cut = await knex('screens')
-    .where('rev', '>', start)
-    .andWhere('rev', '<=', head)
-    .orderBy('rev')
-    .offset(SYNC_PAGE)
-    .first('rev');
-  if (cut) to = Number(cut.rev) - 1;
+  const to = await windowEnd(knex, user, start, head, opts.pageBytes ?? SYNC_PAGE_BYTES);
   const result: SyncResult = {
     cursor: to,
     more: to < head,

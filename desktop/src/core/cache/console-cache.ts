@@ -220,14 +220,86 @@ export class ConsoleCache {
     return applied;
   }
 
-  /** Newest first page (or the page before `beforeSeq`), returned oldest first. */
+  /**
+   * A conversation's last message is a message too: stored, so the thread's newest message is
+   * in the cache as soon as the conversation says it exists (a live `conversationUpdate` for a
+   * thread not open). Returns the ones that were new to the cache.
+   */
+  storeLastMessages(conversations: Conversation[]): Message[] {
+    const stmt = this.db.prepare(
+      `INSERT INTO messages (id, rev, json, conversation_id, seq, client_id) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO NOTHING`,
+    );
+    const added: Message[] = [];
+    this.db.transaction(() => {
+      for (const { lastMessage: m } of conversations) {
+        if (
+          m &&
+          stmt.run(m.id, m.rev, JSON.stringify(m), m.conversationId, m.seq, m.clientId).changes
+        )
+          added.push(m);
+      }
+    })();
+    return added;
+  }
+
+  /**
+   * The newest page of a thread (or the page before `beforeSeq`), oldest first: a run of
+   * consecutive seqs only. Seqs are dense (1, 2, 3…), so a missing one is a message this cache
+   * never got; the run stops there (empty when the message just before `beforeSeq` is missing)
+   * and the caller fetches the rest — a thread shown from the cache never has a hidden hole.
+   */
   messages(conversationId: string, beforeSeq: number | undefined, limit: number): Message[] {
     const rows = this.db
       .prepare(
-        `SELECT json FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+        `SELECT seq, json FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
       )
-      .all(conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit) as { json: string }[];
-    return rows.map((r) => JSON.parse(r.json) as Message).reverse();
+      .all(conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit) as {
+      seq: number;
+      json: string;
+    }[];
+    const run: Message[] = [];
+    let next = beforeSeq !== undefined ? beforeSeq - 1 : rows[0]?.seq;
+    for (const r of rows) {
+      if (r.seq !== next) break;
+      run.push(JSON.parse(r.json) as Message);
+      next -= 1;
+    }
+    return run.reverse();
+  }
+
+  /**
+   * Holes inside the cached part of threads: messages missing between two the cache holds
+   * (`afterSeq` < missing < `beforeSeq`). Below the oldest cached message is not a hole: it is
+   * where this copy starts, and older pages come on scroll.
+   */
+  messageGaps(
+    conversationIds?: string[],
+  ): { conversationId: string; afterSeq: number; beforeSeq: number }[] {
+    if (conversationIds?.length === 0) return [];
+    const only = conversationIds
+      ? `WHERE conversation_id IN (${conversationIds.map(() => '?').join(',')})`
+      : '';
+    return this.db
+      .prepare(
+        `SELECT conversation_id AS conversationId, prev AS afterSeq, seq AS beforeSeq FROM (
+           SELECT conversation_id, seq, lag(seq) OVER (PARTITION BY conversation_id ORDER BY seq) AS prev
+           FROM messages ${only}
+         ) WHERE prev IS NOT NULL AND seq > prev + 1`,
+      )
+      .all(...(conversationIds ?? [])) as {
+      conversationId: string;
+      afterSeq: number;
+      beforeSeq: number;
+    }[];
+  }
+
+  /** Whether storing `seq` left a hole under it: seq − 1 missing, something older cached. */
+  hasHoleBelow(conversationId: string, seq: number): boolean {
+    const below = this.db
+      .prepare('SELECT max(seq) AS seq FROM messages WHERE conversation_id = ? AND seq < ?')
+      .get(conversationId, seq) as { seq: number | null };
+    return below.seq !== null && below.seq < seq - 1;
   }
 
   hasMessageWithClientId(clientId: string): boolean {

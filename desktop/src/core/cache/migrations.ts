@@ -34,6 +34,18 @@ export const migrations: ((db: BetterSqlite3.Database) => void)[] = [
       `CREATE TABLE screen_history (screen_id TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);`,
     );
   },
+  // 3: every cached conversation's last message stored as a message (ConsoleCache.storeLastMessages
+  // keeps it so from now on), so a thread read from the cache starts at its real newest message.
+  (db) => {
+    db.exec(`
+      INSERT INTO messages (id, rev, json, conversation_id, seq, client_id)
+      SELECT json_extract(json, '$.lastMessage.id'), json_extract(json, '$.lastMessage.rev'),
+             json_extract(json, '$.lastMessage'), id, json_extract(json, '$.lastMessage.seq'),
+             json_extract(json, '$.lastMessage.clientId')
+      FROM conversations WHERE json_extract(json, '$.lastMessage.id') IS NOT NULL
+      ON CONFLICT(id) DO NOTHING;
+    `);
+  },
 ];
 
 export function migrate(db: BetterSqlite3.Database): void {
