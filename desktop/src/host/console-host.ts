@@ -13,7 +13,7 @@ import express from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ConsoleError } from '../shared/console-api';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
-import type { ClientFrame, HostFrame } from '../shared/ws-console-client';
+import { HOST_PING, type ClientFrame, type HostFrame } from '../shared/ws-console-client';
 import { openConsoleCore, type ConsoleCore } from '../core/console-core';
 import { FileTokenStore } from '../core/token-store';
 import { createHostCheck, type HostCheck } from './allowed-hosts';
@@ -126,6 +126,10 @@ function serve(ws: WebSocket, core: ConsoleCore): void {
         throw new Error('not a call');
     } catch {
       return; // not a frame of ours; nothing to answer to
+    }
+    if (frame.method === HOST_PING) {
+      send({ id: frame.id, ok: true, data: null });
+      return;
     }
     if (frame.method === 'getSnapshot') {
       // Spliced JSON rather than invoke + stringify: see ConsoleCore.snapshotJson.

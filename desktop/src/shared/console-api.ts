@@ -69,7 +69,13 @@ export type ConsoleEvent =
   | { type: 'presence'; userId: string; status: PresenceStatus }
   | { type: 'readReceipt'; conversationId: string; userId: string; seq: number }
   /** A queued message the server refused for good (it is out of the outbox). */
-  | { type: 'messageFailed'; conversationId: string; clientId: string; message: string };
+  | { type: 'messageFailed'; conversationId: string; clientId: string; message: string }
+  /**
+   * Browser host only, made by the page's client (ws-console-client.ts), never by the core:
+   * whether the host process is reachable. While it is not, everything else shown is the last
+   * thing it said.
+   */
+  | { type: 'host'; reachable: boolean };
 
 const id = z.string().min(1).max(64);
 

@@ -52,6 +52,11 @@ export interface ConsoleState {
   ready: boolean;
   user: User | null;
   connection: ConnectionInfo;
+  /**
+   * Browser host only: when the host process stopped answering (ms epoch), null while it
+   * answers. While set, `connection` is only what the host said last.
+   */
+  hostLostAt: number | null;
   screens: Map<string, Screen>;
   /** Non-retired screens by status, kept incrementally. */
   counts: FleetCounts;
@@ -86,6 +91,7 @@ export const initialState: ConsoleState = {
   ready: false,
   user: null,
   connection: initialConnection,
+  hostLostAt: null,
   screens: new Map(),
   counts: zeroCounts(),
   worstAlarm: new Map(),
@@ -245,6 +251,10 @@ export function reduce(state: ConsoleState, event: ConsoleEvent): ConsoleState {
       return applySnapshot(state, event.snapshot);
     case 'connection':
       return { ...state, connection: event.connection };
+    case 'host':
+      if (event.reachable)
+        return state.hostLostAt === null ? state : { ...state, hostLostAt: null };
+      return state.hostLostAt !== null ? state : { ...state, hostLostAt: Date.now() };
     case 'screens':
       return applyScreens(state, event.screens);
     case 'alarms': {
