@@ -53,6 +53,8 @@ export class SyncEngine {
     private readonly cache: ConsoleCache,
     private readonly emit: (event: ConsoleEvent) => void,
     private readonly onUnauthorized: () => void,
+    /** Told of every outbox entry the server answered (accepted or refused for good). */
+    private readonly onOutboxAnswer: (entry: OutboxEntry, res: Ack<unknown>) => void = () => {},
   ) {
     const meta = cache.getMeta();
     this.connection = {
@@ -322,6 +324,7 @@ export class SyncEngine {
         if (!res.ok)
           this.setConnection({ lastError: `${describe(entry)} was refused: ${res.error.message}` });
         this.cache.removeFromOutbox(entry.seq);
+        this.onOutboxAnswer(entry, res);
         if (entry.kind === 'sendMessage') {
           if (res.ok) this.emitMessages(this.cache.upsertMessages([res.data as Message]));
           else

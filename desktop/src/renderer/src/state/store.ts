@@ -8,6 +8,7 @@ import type {
   ConnectionInfo,
   ConsoleEvent,
   ConsoleSnapshot,
+  LocalCommand,
   ThreadMessage,
 } from '../../../shared/console-api';
 import type {
@@ -64,6 +65,8 @@ export interface ConsoleState {
   worstAlarm: Map<string, Alarm['severity']>;
   alarms: Map<string, Alarm>;
   commands: Map<string, Command>;
+  /** Commands the server has not stored: waiting in the outbox, or refused (with why). */
+  localCommands: LocalCommand[];
   conversations: Map<string, Conversation>;
   notifications: Map<string, Notification>;
   presence: Record<string, PresenceStatus>;
@@ -97,6 +100,7 @@ export const initialState: ConsoleState = {
   worstAlarm: new Map(),
   alarms: new Map(),
   commands: new Map(),
+  localCommands: [],
   conversations: new Map(),
   notifications: new Map(),
   presence: {},
@@ -236,6 +240,7 @@ function applySnapshot(state: ConsoleState, snap: ConsoleSnapshot): ConsoleState
     alarms,
     worstAlarm: worstAlarms(alarms),
     commands: byId(snap.commands),
+    localCommands: snap.localCommands ?? [],
     conversations: byId(snap.conversations),
     notifications: byId(snap.notifications),
     presence: { ...snap.presence },
@@ -263,6 +268,8 @@ export function reduce(state: ConsoleState, event: ConsoleEvent): ConsoleState {
     }
     case 'commands':
       return { ...state, commands: upsert(state.commands, event.commands) };
+    case 'localCommands':
+      return { ...state, localCommands: event.commands };
     case 'conversations':
       return { ...state, conversations: upsert(state.conversations, event.conversations) };
     case 'messages':
