@@ -208,6 +208,9 @@ function applyMessages(
     messages: mergeMessages(existing, messages),
     hasMore: page ? page.hasMore : (prev?.hasMore ?? false),
     loaded: Boolean(prev?.loaded || page),
+    // A refusal stays shown until the thread has news: the empty update the engine sends
+    // right after a refusal (its pending copy is gone) is none.
+    failure: messages.length === 0 && !page ? prev?.failure : undefined,
   };
   const threads = new Map(state.threads);
   threads.set(conversationId, thread);
