@@ -85,10 +85,22 @@ describe('a page whose console host is gone', () => {
     );
     await page.screenshot({ path: screenshotPath('console-host-unreachable') });
 
+    // A few seconds away: several reconnect attempts fail. Coming back costs one snapshot,
+    // not one per failed attempt.
+    const snapshotRequests: string[] = [];
+    page.on('websocket', (ws) =>
+      ws.on('framesent', (f) => {
+        if (String(f.payload).includes('"method":"getSnapshot"'))
+          snapshotRequests.push(String(f.payload));
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 3000));
     await server.startAgain();
     await startHost();
     const backMs = await timeUntil('live', 30_000);
     console.log(`host and server back → live in ${backMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(snapshotRequests).toHaveLength(1);
     expect(await page.getByTestId('offline-banner').count()).toBe(0);
     expect(await page.evaluate(() => (window as { loadMark?: number }).loadMark)).toBe(42);
   }, 90_000);

@@ -113,13 +113,18 @@ export function connectWebSocketConsoleApi(url: string): ConsoleApi {
   };
 
   const open = (reconnect: boolean) => {
-    attach(new WebSocket(url));
+    const ws = new WebSocket(url);
+    attach(ws);
     // Events may have been missed while the host was away: start again from its current state.
+    // Asked when this socket opens (not queued per attempt: a long outage would otherwise
+    // end in one snapshot per failed attempt).
     if (reconnect)
-      call('getSnapshot', {}).then(
-        (snapshot) => tell({ type: 'snapshot', snapshot } as ConsoleEvent),
-        () => undefined, // closed again: the next reconnect asks again
-      );
+      ws.addEventListener('open', () => {
+        call('getSnapshot', {}).then(
+          (snapshot) => tell({ type: 'snapshot', snapshot } as ConsoleEvent),
+          () => undefined, // closed again: the next reconnect asks again
+        );
+      });
   };
 
   const adoptEarlySocket = (early: EarlySocket): void => {
@@ -144,6 +149,12 @@ export function connectWebSocketConsoleApi(url: string): ConsoleApi {
       earlySnapshot = null;
       return answer;
     }
+    // A host known to be gone answers nothing: say so now rather than leave a form waiting.
+    if (reachable === false)
+      throw new ConsoleError(
+        'unavailable',
+        'The console host is not reachable; try again when it is back.',
+      );
     const ws = await whenOpen();
     const id = nextId++;
     const frame: ClientFrame = { id, method, params };
