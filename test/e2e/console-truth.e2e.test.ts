@@ -150,6 +150,8 @@ describe('console truth in Chromium', () => {
       'Refused: The server does not know this screen (it may have been retired).',
     );
     await op.screenshot({ path: screenshotPath('console-command-refused') });
+    // Retired now: no more commands are offered for it.
+    expect(await op.locator('[data-testid^="command-button-"]').count()).toBe(0);
   });
 
   it('offers an advertiser no commands and no alarms, and opens the screen linked to them', async () => {

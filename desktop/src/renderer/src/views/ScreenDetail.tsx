@@ -264,7 +264,8 @@ function CommandItem({ command }: { command: CommandView }) {
 }
 
 function CommandPanel({ screen }: { screen: Screen }) {
-  const caps = new Set(screen.capabilities);
+  // A retired screen takes no commands (the server refuses them): offer none.
+  const caps = new Set(screen.retired ? [] : screen.capabilities);
   const [brightness, setBrightness] = useState(screen.telemetry?.display.brightness ?? 80);
   const [power, setPower] = useState<DisplayPower>(
     screen.telemetry?.display.power === 'on' ? 'standby' : 'on',
@@ -300,7 +301,13 @@ function CommandPanel({ screen }: { screen: Screen }) {
   return (
     <section className="panel" aria-labelledby="commands-title">
       <h2 id="commands-title">Commands</h2>
-      {caps.size === 0 && <p className="muted">This screen's agent accepts no commands.</p>}
+      {caps.size === 0 && (
+        <p className="muted">
+          {screen.retired
+            ? 'This screen is retired; it takes no commands.'
+            : "This screen's agent accepts no commands."}
+        </p>
+      )}
       <div className="command-buttons">
         {caps.has('reboot') && (
           <button
