@@ -4,11 +4,17 @@
  * console core signs in through it, syncs, receives live changes and sends its outbox, and
  * reports `polling` as its transport.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateScreenResponse } from '../../protocol';
 import { ConsoleCore } from '../../desktop/src/core/console-core';
+import { buildRenderer } from '../../desktop/src/host/build-renderer';
+import { startConsoleHost } from '../../desktop/src/host/console-host';
+import { launchBrowser } from '../helpers/browser';
 import { ConsoleCache } from '../../desktop/src/core/cache/console-cache';
 import { MemoryTokenStore } from '../../desktop/src/core/token-store';
 import { ADMIN, api, login, startTestServer, type TestServer } from '../helpers/server';
@@ -113,4 +119,30 @@ describe('the console behind a proxy that refuses WebSocket upgrades', () => {
     expect(core.connection.transport).toBe('polling');
     expect(core.connection.status).toBe('live');
   });
+
+  it('shows the transport in the indicator and in Diagnostics (Chromium)', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-polling-'));
+    const rendererDir = await buildRenderer(path.join(tmp, 'renderer'));
+    const host = await startConsoleHost({ port: 0, dataDir: path.join(tmp, 'c'), rendererDir });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(host.url);
+      await page.getByTestId('signin-server').fill(proxy.url);
+      await page.getByTestId('signin-email').fill(ADMIN.email);
+      await page.getByTestId('signin-password').fill(ADMIN.password);
+      await page.getByTestId('signin-submit').click();
+      const indicator = page.getByTestId('connection-indicator');
+      await expect.poll(() => indicator.getAttribute('data-status'), poll).toBe('live');
+      expect(await indicator.getAttribute('data-transport')).toBe('polling');
+      expect(await indicator.innerText()).toMatch(/Live \(long-polling\)/);
+      expect(await indicator.getAttribute('title')).toMatch(/via HTTP long-polling/);
+      await page.getByTestId('nav-diagnostics').click();
+      expect(await page.getByTestId('diag-transport').innerText()).toBe('HTTP long-polling');
+    } finally {
+      await browser.close();
+      await host.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
