@@ -4,7 +4,7 @@
  * It paints from the cache first (the constructor reads it synchronously), then connects.
  */
 import { randomUUID } from 'node:crypto';
-import type { User } from '../../../protocol';
+import type { Ack, Command, Responses, User } from '../../../protocol';
 import {
   ConsoleError,
   consoleRequests,
@@ -12,15 +12,24 @@ import {
   type ConsoleMethod,
   type ConsoleResponses,
   type ConsoleSnapshot,
+  type LocalCommand,
   type ThreadMessage,
 } from '../shared/console-api';
-import { describeZodError } from '../../../protocol';
-import { ConsoleCache } from './cache/console-cache';
+import { CommandParams, describeZodError } from '../../../protocol';
+import {
+  commandParamsSentence,
+  commandRefusalSentence,
+  serverErrorSentence,
+  validationSentence,
+} from '../shared/error-sentences';
+import { ConsoleCache, type OutboxEntry } from './cache/console-cache';
 import { serverApi } from './server-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
 const PAGE = 50;
+/** Refused commands kept for the screen detail (this run only: a refusal is news, not history). */
+const MAX_REFUSED = 50;
 
 type Handlers = {
   [M in ConsoleMethod]: (
@@ -33,6 +42,8 @@ export class ConsoleCore {
   private readonly engine: SyncEngine;
   private user: User | null;
   private readonly handlers: Handlers;
+  /** Commands the server refused, newest last. */
+  private refusedCommands: LocalCommand[] = [];
 
   constructor(
     readonly cache: ConsoleCache,
@@ -46,6 +57,7 @@ export class ConsoleCore {
       cache,
       (e) => this.emit(e),
       () => this.tokens.set(null),
+      (entry, res) => this.onOutboxAnswer(entry, res),
     );
     this.engine.connection.serverUrl ??= defaultServerUrl;
     const token = tokens.get();
@@ -58,15 +70,51 @@ export class ConsoleCore {
     return () => this.listeners.delete(listener);
   }
 
-  /** The one entry for every transport: validates the argument, then runs the method. */
+  /**
+   * The one entry for every transport: validates the argument, then runs the method. Every
+   * failure leaves as a ConsoleError whose message is a sentence for the person who asked;
+   * the technical detail goes out as an `apiError` event (Diagnostics).
+   */
   async invoke(method: string, params: unknown): Promise<unknown> {
     if (!Object.hasOwn(consoleRequests, method))
-      throw new ConsoleError('bad_request', `unknown method ${method}`);
+      throw this.fail(
+        method,
+        'bad_request',
+        'This console does not offer that.',
+        `unknown method ${method}`,
+      );
     const m = method as ConsoleMethod;
     const parsed = consoleRequests[m].safeParse(params ?? {});
     if (!parsed.success)
-      throw new ConsoleError('bad_request', `${m}: ${describeZodError(parsed.error)}`);
-    return (this.handlers[m] as (r: unknown) => Promise<unknown>)(parsed.data);
+      throw this.fail(
+        m,
+        'bad_request',
+        validationSentence(m, parsed.error.issues),
+        `${m}: ${describeZodError(parsed.error)}`,
+      );
+    try {
+      return await (this.handlers[m] as (r: unknown) => Promise<unknown>)(parsed.data);
+    } catch (err) {
+      if (err instanceof SentenceError) throw this.fail(m, err.code, err.message, err.detail);
+      const code = err instanceof ConsoleError ? err.code : 'internal';
+      if (!(err instanceof ConsoleError)) console.error('[marquee core]', err);
+      const serverUrl =
+        m === 'signIn'
+          ? (parsed.data as { serverUrl: string }).serverUrl
+          : this.cache.getMeta().serverUrl;
+      const message = (err as Error).message;
+      throw this.fail(
+        m,
+        code,
+        serverErrorSentence(m, code, message, serverUrl),
+        `${code}: ${message}`,
+      );
+    }
+  }
+
+  private fail(method: string, code: string, message: string, detail: string): ConsoleError {
+    this.emit({ type: 'apiError', method, code, message, detail });
+    return new ConsoleError(code, message);
   }
 
   /** For diagnostics and tests: drop the connection as a network failure would. */
@@ -103,6 +151,7 @@ export class ConsoleCore {
       connection: { ...this.engine.connection, pendingActions: this.cache.outboxSize() },
       alarms: this.cache.alarms(),
       commands: this.cache.commands(),
+      localCommands: this.localCommands(),
       conversations: this.cache.conversations(),
       notifications: this.cache.notifications(),
       presence: Object.fromEntries(this.engine.presence),
@@ -117,6 +166,71 @@ export class ConsoleCore {
         console.error('[marquee core] listener failed', err);
       }
     }
+  }
+
+  /** Commands the server has not stored: the outbox's, then the refused ones. */
+  private localCommands(): LocalCommand[] {
+    const waiting: LocalCommand[] = [];
+    for (const e of this.cache.outbox()) {
+      if (e.kind !== 'sendCommand') continue;
+      waiting.push({
+        id: e.payload.commandId,
+        screenIds: e.payload.screenIds,
+        type: e.payload.type,
+        params: e.payload.params,
+        createdAt: e.createdAt,
+        state: 'waiting',
+        reason: null,
+      });
+    }
+    return [...waiting, ...this.refusedCommands];
+  }
+
+  private emitLocalCommands(): void {
+    this.emit({ type: 'localCommands', commands: this.localCommands() });
+  }
+
+  /**
+   * The server answered an outbox entry. A stored command is in the cache at once (not only
+   * when its broadcast comes); a refused one (all of it, or some of its screens) is kept with
+   * the reason as a sentence, so the screen shows it instead of a "queued" that never moves.
+   * A refused message leaves its thread with the reason (`messageFailed`).
+   */
+  private onOutboxAnswer(entry: OutboxEntry, res: Ack<unknown>): void {
+    if (entry.kind === 'sendMessage' && !res.ok) {
+      this.emit({
+        type: 'messageFailed',
+        conversationId: entry.payload.conversationId,
+        clientId: entry.payload.clientId,
+        message: serverErrorSentence('sendMessage', res.error.code, res.error.message),
+      });
+      return;
+    }
+    if (entry.kind !== 'sendCommand') return;
+    const { commandId, screenIds, type, params } = entry.payload;
+    const refused = (ids: string[], reason: string): LocalCommand => ({
+      id: ids.length === screenIds.length ? commandId : `${commandId}:${ids.join(',')}`,
+      screenIds: ids,
+      type,
+      params,
+      createdAt: entry.createdAt,
+      state: 'refused',
+      reason,
+    });
+    const now: LocalCommand[] = [];
+    if (res.ok) {
+      const data = res.data as Responses['sendCommand'];
+      const stored = this.cache.upsertCommands(data.commands as Command[]);
+      if (stored.length) this.emit({ type: 'commands', commands: stored });
+      for (const r of data.refused ?? [])
+        now.push(refused([r.screenId], commandRefusalSentence(r.reason)));
+    } else {
+      now.push(
+        refused(screenIds, serverErrorSentence('sendCommand', res.error.code, res.error.message)),
+      );
+    }
+    this.refusedCommands = [...this.refusedCommands, ...now].slice(-MAX_REFUSED);
+    this.emitLocalCommands();
   }
 
   private requireSession(): { user: User; serverUrl: string; token: string | null } {
@@ -156,7 +270,10 @@ export class ConsoleCore {
         const res = await serverApi.login(url, email, password);
         const meta = this.cache.getMeta();
         // Another server or another person: nothing of the old replica may show.
-        if (meta.serverUrl !== url || meta.user?.id !== res.user.id) this.cache.clearReplica();
+        if (meta.serverUrl !== url || meta.user?.id !== res.user.id) {
+          this.cache.clearReplica();
+          this.refusedCommands = [];
+        }
         this.tokens.set(res.token);
         this.cache.setMeta({ serverUrl: url, user: res.user });
         this.user = res.user;
@@ -173,6 +290,7 @@ export class ConsoleCore {
           await serverApi.logout(meta.serverUrl, token).catch(() => undefined);
         this.tokens.set(null);
         this.cache.clearReplica();
+        this.refusedCommands = [];
         this.user = null;
         Object.assign(this.engine.connection, {
           status: 'signedOut',
@@ -251,11 +369,21 @@ export class ConsoleCore {
 
       sendCommand: async ({ screenIds, type, params }) => {
         this.requireSession();
+        // Checked here, not only by the server: a command queued offline with settings the
+        // server will refuse would otherwise wait for hours to fail.
+        const valid = CommandParams[type].safeParse(params);
+        if (!valid.success)
+          throw new SentenceError(
+            'bad_request',
+            commandParamsSentence(type),
+            `sendCommand.params: ${describeZodError(valid.error)}`,
+          );
         const commandId = randomUUID();
         this.cache.enqueue({
           kind: 'sendCommand',
-          payload: { commandId, screenIds, type, params },
+          payload: { commandId, screenIds, type, params: valid.data as Record<string, unknown> },
         });
+        this.emitLocalCommands();
         this.engine.kick();
         return { commandIds: [commandId] };
       },
@@ -303,6 +431,17 @@ export class ConsoleCore {
         return { rttMs: Math.round((performance.now() - started) * 10) / 10 };
       },
     };
+  }
+}
+
+/** An error whose message is already the sentence to show (with its detail for Diagnostics). */
+class SentenceError extends ConsoleError {
+  constructor(
+    code: string,
+    message: string,
+    readonly detail: string,
+  ) {
+    super(code, message);
   }
 }
 

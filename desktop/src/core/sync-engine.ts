@@ -67,6 +67,8 @@ export class SyncEngine {
     private readonly cache: ConsoleCache,
     private readonly emit: (event: ConsoleEvent) => void,
     private readonly onUnauthorized: () => void,
+    /** Told of every outbox entry the server answered (accepted or refused for good). */
+    private readonly onOutboxAnswer: (entry: OutboxEntry, res: Ack<unknown>) => void = () => {},
   ) {
     const meta = cache.getMeta();
     this.connection = {
@@ -91,7 +93,11 @@ export class SyncEngine {
     this.setConnection({ status: 'connecting', serverUrl, lastError: null });
     const socket: ServerSocket = io(serverUrl, {
       auth: { token },
-      transports: ['websocket'],
+      // WebSocket first; where it fails (a proxy that strips `Upgrade`), HTTP long-polling
+      // (tryAllTransports), which then still tries to upgrade. The transport in use is reported
+      // in `connection.transport` (the indicator's tooltip and Diagnostics).
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       reconnectionDelay: 500,
       // Operators notice a 5 s gap after the server returns; 2 s (±50 %) keeps reconnect storms spread.
       reconnectionDelayMax: 2000,
@@ -99,6 +105,12 @@ export class SyncEngine {
       timeout: 5000,
     });
     this.socket = socket;
+    socket.io.on('open', () => {
+      socket.io.engine.on('upgrade', (transport: { name: string }) => {
+        if (this.socket === socket && socket.connected)
+          this.setConnection({ transport: transport.name });
+      });
+    });
     socket.on('connect', () => {
       this.catchUp(socket).catch((err: unknown) => {
         this.setConnection({ lastError: `sync failed: ${(err as Error).message}` });
@@ -401,6 +413,7 @@ export class SyncEngine {
         if (!res.ok)
           this.setConnection({ lastError: `${describe(entry)} was refused: ${res.error.message}` });
         this.cache.removeFromOutbox(entry.seq);
+        this.onOutboxAnswer(entry, res);
         if (entry.kind === 'sendMessage') {
           if (res.ok) this.emitMessages(this.cache.upsertMessages([res.data as Message]));
           else

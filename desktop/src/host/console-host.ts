@@ -1,8 +1,9 @@
 /**
  * The browser host: runs the console core in Node, serves the built renderer, and carries the
  * console API over a WebSocket at /console-api (the same calls and events the Electron preload
- * carries over IPC). It listens on loopback only and accepts WebSocket upgrades only from its
- * own origin, so no other web page can drive it.
+ * carries over IPC). It listens on loopback only, answers only loopback `Host` names with its
+ * own port (plus names the operator allows: see allowed-hosts.ts, DNS rebinding), and accepts
+ * WebSocket upgrades only from its own origin, so no other web page can drive it.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -12,9 +13,10 @@ import express from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ConsoleError } from '../shared/console-api';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
-import type { ClientFrame, HostFrame } from '../shared/ws-console-client';
+import { HOST_PING, type ClientFrame, type HostFrame } from '../shared/ws-console-client';
 import { openConsoleCore, type ConsoleCore } from '../core/console-core';
 import { FileTokenStore } from '../core/token-store';
+import { createHostCheck, type HostCheck } from './allowed-hosts';
 
 export interface ConsoleHost {
   url: string;
@@ -29,6 +31,8 @@ export async function startConsoleHost(opts: {
   rendererDir: string;
   host?: string;
   defaultServerUrl?: string;
+  /** Names besides loopback this host may be reached by (`name` or `name:port`). */
+  allowHosts?: string[];
 }): Promise<ConsoleHost> {
   if (!fs.existsSync(path.join(opts.rendererDir, 'index.html'))) {
     throw new Error(`no built renderer in ${opts.rendererDir}: run npm run build:web`);
@@ -40,8 +44,21 @@ export async function startConsoleHost(opts: {
     opts.defaultServerUrl ?? null,
   );
 
+  // Known once the server listens (port 0 picks one); nothing is served before that.
+  let hostCheck: HostCheck | null = null;
   const app = express();
   app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    if (!hostCheck?.allows(req.headers.host)) {
+      // 421 Misdirected Request: this server does not answer for that name.
+      res
+        .status(421)
+        .type('text/plain')
+        .send(hostCheck?.refusal(req.headers.host) ?? 'Starting.');
+      return;
+    }
+    next();
+  });
   app.use((_req, res, next) => {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -52,6 +69,13 @@ export async function startConsoleHost(opts: {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   server.on('upgrade', (req, socket, head) => {
+    if (!hostCheck?.allows(req.headers.host)) {
+      const body = hostCheck?.refusal(req.headers.host) ?? 'Starting.';
+      socket.end(
+        `HTTP/1.1 421 Misdirected Request\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
     const origin = req.headers.origin;
     const expected = `http://${req.headers.host}`;
     if (new URL(req.url ?? '/', expected).pathname !== '/console-api' || origin !== expected) {
@@ -67,6 +91,13 @@ export async function startConsoleHost(opts: {
     server.listen(opts.port, host, () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
+  // The address it was told to listen on is a name the operator chose too.
+  const listenName = host.includes(':') ? `[${host}]` : host;
+  const wildcard = host === '0.0.0.0' || host === '::';
+  hostCheck = createHostCheck(port, [
+    ...(opts.allowHosts ?? []),
+    ...(wildcard ? [] : [listenName]),
+  ]);
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     port,
@@ -95,6 +126,10 @@ function serve(ws: WebSocket, core: ConsoleCore): void {
         throw new Error('not a call');
     } catch {
       return; // not a frame of ours; nothing to answer to
+    }
+    if (frame.method === HOST_PING) {
+      send({ id: frame.id, ok: true, data: null });
+      return;
     }
     if (frame.method === 'getSnapshot') {
       // Spliced JSON rather than invoke + stringify: see ConsoleCore.snapshotJson.

@@ -1,11 +1,12 @@
 /**
- * `npm run console:web [-- --port 5180 --data-dir DIR --rebuild]`: the console in a browser.
+ * `npm run console:web [-- --port 5180 --data-dir DIR --rebuild --allow-host NAME]`: the console in a browser.
  * Builds the renderer when there is no build yet, then prints the address to open.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RENDERER_OUT, buildRenderer } from './build-renderer';
+import { parseAllowHosts } from './allowed-hosts';
 import { startConsoleHost } from './console-host';
 
 const { values } = parseArgs({
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     },
     rebuild: { type: 'boolean', default: false },
     server: { type: 'string', default: process.env.MARQUEE_SERVER_URL ?? 'http://127.0.0.1:4000' },
+    /** Names besides localhost the page may be opened at (comma-separated; DNS rebinding). */
+    'allow-host': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -32,6 +35,10 @@ async function main() {
       dataDir: values['data-dir']!,
       rendererDir: RENDERER_OUT,
       defaultServerUrl: values.server,
+      allowHosts: [
+        ...parseAllowHosts(process.env.MARQUEE_CONSOLE_ALLOW_HOSTS),
+        ...values['allow-host']!.flatMap((v) => parseAllowHosts(v)),
+      ],
     });
     console.log(`marquee console: open ${host.url} in a browser`);
     const stop = () => void host.close().then(() => process.exit(0));

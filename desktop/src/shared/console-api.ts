@@ -33,6 +33,22 @@ export interface ConnectionInfo {
   lastError: string | null;
 }
 
+/**
+ * A command the server has not stored (so it has no server status): still in the outbox
+ * (`waiting`: sent when the console is live), or refused by the server (`refused`, with the
+ * reason as a sentence). Once stored, a command is a `Command` with the server's status.
+ */
+export interface LocalCommand {
+  /** The console's request id (server commands made from it carry their own ids). */
+  id: string;
+  screenIds: string[];
+  type: CommandType;
+  params: Record<string, unknown>;
+  createdAt: number;
+  state: 'waiting' | 'refused';
+  reason: string | null;
+}
+
 /** A message as the console shows it: sent ones, and the operator's own still in the outbox. */
 export type ThreadMessage = Message & { pending: boolean };
 
@@ -42,6 +58,8 @@ export interface ConsoleSnapshot {
   screens: Screen[];
   alarms: Alarm[];
   commands: Command[];
+  /** Commands not (or never to be) stored by the server: in the outbox, or refused. */
+  localCommands: LocalCommand[];
   conversations: Conversation[];
   notifications: Notification[];
   presence: Record<string, PresenceStatus>;
@@ -61,6 +79,8 @@ export type ConsoleEvent =
   | { type: 'screens'; screens: Screen[] }
   | { type: 'alarms'; alarms: Alarm[] }
   | { type: 'commands'; commands: Command[] }
+  /** The whole list of local commands (it is short), whenever it changes. */
+  | { type: 'localCommands'; commands: LocalCommand[] }
   | { type: 'conversations'; conversations: Conversation[] }
   | { type: 'messages'; conversationId: string; messages: ThreadMessage[] }
   | { type: 'notification'; notification: Notification; toast: boolean }
@@ -69,7 +89,18 @@ export type ConsoleEvent =
   | { type: 'presence'; userId: string; status: PresenceStatus }
   | { type: 'readReceipt'; conversationId: string; userId: string; seq: number }
   /** A queued message the server refused for good (it is out of the outbox). */
-  | { type: 'messageFailed'; conversationId: string; clientId: string; message: string };
+  | { type: 'messageFailed'; conversationId: string; clientId: string; message: string }
+  /**
+   * Browser host only, made by the page's client (ws-console-client.ts), never by the core:
+   * whether the host process is reachable. While it is not, everything else shown is the last
+   * thing it said.
+   */
+  | { type: 'host'; reachable: boolean }
+  /**
+   * A call failed: `message` is the sentence the caller shows, `detail` the technical text
+   * (validation paths, the server's code and words) for Diagnostics.
+   */
+  | { type: 'apiError'; method: string; code: string; message: string; detail: string };
 
 const id = z.string().min(1).max(64);
 

@@ -9,6 +9,7 @@ import { KnexBatchStore, SqliteBatchStore } from './batch-store';
 import { FleetState } from './fleet-state';
 import { fleetRoutes } from './fleet-routes';
 import { Ingest, type IngestHandlers } from './ingest';
+import { rowToScreen, type ScreenRow } from './screen-rows';
 import { loadAllScreens, screensInWindow } from './screens-repo';
 import { SlowConsoles, BEHIND_ROOM } from './slow-consoles';
 import { StatusWriter } from './status-writer';
@@ -117,10 +118,21 @@ export async function createFleetFeature(
       );
     },
     async sync(user, from, to) {
-      const screens: Screen[] = await screensInWindow(ctx.knex, from, to);
-      if (watchesWholeFleet(user)) return { screens };
+      if (watchesWholeFleet(user)) {
+        const screens: Screen[] = await screensInWindow(ctx.knex, from, to);
+        return { screens };
+      }
+      // An advertiser's screens are all of theirs up to `to`, not only those changed in the
+      // window: a screen becomes theirs when a conversation about it is created, usually long
+      // after its last change, and a window-only answer would never carry it ("No screen with
+      // id … is known"). They see a handful of screens, so sending them again is cheap.
       const mine = await advertiserScreens(user.id);
-      return { screens: screens.filter((s) => mine.has(s.id)) };
+      if (mine.size === 0) return { screens: [] };
+      const rows = await ctx
+        .knex<ScreenRow>('screens')
+        .whereIn('id', [...mine])
+        .andWhere('rev', '<=', to);
+      return { screens: rows.map(rowToScreen) };
     },
     onConnect(socket) {
       if (watchesWholeFleet(socket.data.user)) void socket.join(FLEET_ROOM);

@@ -12,15 +12,26 @@ import { MessagesView } from './views/Messages';
 import { NotificationsView } from './views/Notifications';
 import { DiagnosticsView } from './views/Diagnostics';
 import { SettingsView } from './views/Settings';
+import { can } from './state/permissions';
+import { Empty } from './components/common';
+
+function NotForRole({ what }: { what: string }) {
+  return (
+    <section data-testid="not-for-role">
+      <Empty>{what} are for the network's operators; your account does not include them.</Empty>
+    </section>
+  );
+}
 
 function View({ route }: { route: Route }) {
+  const user = useConsole((s) => s.user);
   switch (route.view) {
     case 'fleet':
       return <FleetView />;
     case 'screen':
       return <ScreenDetail screenId={route.screenId} />;
     case 'alarms':
-      return <AlarmsView />;
+      return can(user, 'seeAlarms') ? <AlarmsView /> : <NotForRole what="Alarms" />;
     case 'messages':
       return <MessagesView conversationId={route.conversationId} />;
     case 'notifications':

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { useConsole } from '../state/store';
 import { href, type Route } from '../state/router';
+import { can, type Ability } from '../state/permissions';
 import { Icon, type IconName } from './Icon';
 
 interface Item {
@@ -9,6 +10,8 @@ interface Item {
   icon: IconName;
   href: string;
   active: (r: Route) => boolean;
+  /** Offered only to users who have it. */
+  needs?: Ability;
 }
 
 const items: Item[] = [
@@ -25,6 +28,7 @@ const items: Item[] = [
     icon: 'bell',
     href: href.alarms(),
     active: (r) => r.view === 'alarms',
+    needs: 'seeAlarms',
   },
   {
     id: 'messages',
@@ -60,6 +64,8 @@ export function Nav({ route }: { route: Route }) {
   const alarms = useConsole((s) => s.alarms);
   const conversations = useConsole((s) => s.conversations);
   const notifications = useConsole((s) => s.notifications);
+  const user = useConsole((s) => s.user);
+  const shown = items.filter((item) => !item.needs || can(user, item.needs));
 
   const badges = useMemo(() => {
     let active = 0;
@@ -93,7 +99,7 @@ export function Nav({ route }: { route: Route }) {
   return (
     <nav className="sidenav" aria-label="Main">
       <ul>
-        {items.map((item) => {
+        {shown.map((item) => {
           const active = item.active(route);
           const badge = badgeFor(item.id);
           return (

@@ -43,6 +43,18 @@ export function summarize(e: ConsoleEvent): string {
       return `${e.userId} ${e.status}`;
     case 'readReceipt':
       return `${e.userId} read ${e.conversationId} up to #${e.seq}`;
+    case 'localCommands':
+      return e.commands
+        .map(
+          (c) => `${c.type}@${c.screenIds.join(',')} ${c.state}${c.reason ? ` (${c.reason})` : ''}`,
+        )
+        .join(', ');
+    case 'messageFailed':
+      return `message ${e.clientId} in ${e.conversationId} refused: ${e.message}`;
+    case 'host':
+      return e.reachable ? 'console host reachable' : 'console host unreachable';
+    case 'apiError':
+      return `${e.method} failed (${e.code}): ${e.detail} — shown as “${e.message}”`;
     default:
       return '';
   }

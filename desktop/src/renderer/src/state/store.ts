@@ -8,6 +8,7 @@ import type {
   ConnectionInfo,
   ConsoleEvent,
   ConsoleSnapshot,
+  LocalCommand,
   ThreadMessage,
 } from '../../../shared/console-api';
 import type {
@@ -52,6 +53,11 @@ export interface ConsoleState {
   ready: boolean;
   user: User | null;
   connection: ConnectionInfo;
+  /**
+   * Browser host only: when the host process stopped answering (ms epoch), null while it
+   * answers. While set, `connection` is only what the host said last.
+   */
+  hostLostAt: number | null;
   screens: Map<string, Screen>;
   /** Non-retired screens by status, kept incrementally. */
   counts: FleetCounts;
@@ -59,6 +65,8 @@ export interface ConsoleState {
   worstAlarm: Map<string, Alarm['severity']>;
   alarms: Map<string, Alarm>;
   commands: Map<string, Command>;
+  /** Commands the server has not stored: waiting in the outbox, or refused (with why). */
+  localCommands: LocalCommand[];
   conversations: Map<string, Conversation>;
   notifications: Map<string, Notification>;
   presence: Record<string, PresenceStatus>;
@@ -86,11 +94,13 @@ export const initialState: ConsoleState = {
   ready: false,
   user: null,
   connection: initialConnection,
+  hostLostAt: null,
   screens: new Map(),
   counts: zeroCounts(),
   worstAlarm: new Map(),
   alarms: new Map(),
   commands: new Map(),
+  localCommands: [],
   conversations: new Map(),
   notifications: new Map(),
   presence: {},
@@ -198,6 +208,9 @@ function applyMessages(
     messages: mergeMessages(existing, messages),
     hasMore: page ? page.hasMore : (prev?.hasMore ?? false),
     loaded: Boolean(prev?.loaded || page),
+    // A refusal stays shown until the thread has news: the empty update the engine sends
+    // right after a refusal (its pending copy is gone) is none.
+    failure: messages.length === 0 && !page ? prev?.failure : undefined,
   };
   const threads = new Map(state.threads);
   threads.set(conversationId, thread);
@@ -230,6 +243,7 @@ function applySnapshot(state: ConsoleState, snap: ConsoleSnapshot): ConsoleState
     alarms,
     worstAlarm: worstAlarms(alarms),
     commands: byId(snap.commands),
+    localCommands: snap.localCommands ?? [],
     conversations: byId(snap.conversations),
     notifications: byId(snap.notifications),
     presence: { ...snap.presence },
@@ -245,6 +259,10 @@ export function reduce(state: ConsoleState, event: ConsoleEvent): ConsoleState {
       return applySnapshot(state, event.snapshot);
     case 'connection':
       return { ...state, connection: event.connection };
+    case 'host':
+      if (event.reachable)
+        return state.hostLostAt === null ? state : { ...state, hostLostAt: null };
+      return state.hostLostAt !== null ? state : { ...state, hostLostAt: Date.now() };
     case 'screens':
       return applyScreens(state, event.screens);
     case 'alarms': {
@@ -253,6 +271,8 @@ export function reduce(state: ConsoleState, event: ConsoleEvent): ConsoleState {
     }
     case 'commands':
       return { ...state, commands: upsert(state.commands, event.commands) };
+    case 'localCommands':
+      return { ...state, localCommands: event.commands };
     case 'conversations':
       return { ...state, conversations: upsert(state.conversations, event.conversations) };
     case 'messages':

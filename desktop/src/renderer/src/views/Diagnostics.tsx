@@ -6,6 +6,7 @@ import { clearEventLog, eventLog } from '../state/event-log';
 import { full, hhmmss } from '../format';
 import { PresenceDot, useDirectory } from '../components/common';
 import { Sparkline, type Point } from '../components/Sparkline';
+import { transportLabel } from '../components/Header';
 
 export const PING_EVERY_MS = 3000;
 
@@ -38,6 +39,7 @@ function usePing() {
 function ConnectionCard() {
   const c = useConsole((s) => s.connection);
   const user = useConsole((s) => s.user);
+  const hostLost = useConsole((s) => s.hostLostAt !== null);
   const { samples, error } = usePing();
   const last = samples.at(-1)?.v ?? null;
   const avg = samples.length ? samples.reduce((n, p) => n + (p.v ?? 0), 0) / samples.length : null;
@@ -50,7 +52,10 @@ function ConnectionCard() {
           <span className={`conn-dot status-${c.status}`} aria-hidden="true" /> {c.status}
         </dd>
         <dt>Transport</dt>
-        <dd data-testid="diag-transport">{c.transport ?? '—'}</dd>
+        <dd data-testid="diag-transport" data-transport={c.transport ?? ''}>
+          {c.transport ? transportLabel(c.transport) : '—'}
+          {hostLost && <span className="form-error inline"> console host unreachable</span>}
+        </dd>
         <dt>Server</dt>
         <dd className="mono">{c.serverUrl ?? '—'}</dd>
         <dt>Signed in as</dt>

@@ -1,14 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
 import type {
   Command,
+  CommandStatus,
   CommandType,
   DisplayPower,
   Screen,
   ScreenStatus,
 } from '../../../../../protocol';
-import type { ScreenHistory } from '../../../shared/console-api';
+import type { LocalCommand, ScreenHistory } from '../../../shared/console-api';
 import { consoleApi } from '../../console-api-client';
 import { useConsole } from '../state/store';
+import { can } from '../state/permissions';
 import { href } from '../state/router';
 import { useNow } from '../state/clock';
 import { ago, duration, hhmm, hhmmss, isStale, pct, temp, when } from '../format';
@@ -129,7 +131,8 @@ function StateTimeline({ states, now }: { states: ScreenHistory['states']; now: 
   );
 }
 
-const statusSteps = ['queued', 'sent', 'accepted', 'succeeded'] as const;
+/** Where a command is on its way: in this console, at the server, at the screen, done. */
+const statusSteps = ['console', 'server', 'screen', 'done'] as const;
 
 function describeParams(c: Pick<Command, 'type' | 'params'>): string {
   if (c.type === 'setBrightness') return `${String(c.params.brightness)} %`;
@@ -145,24 +148,80 @@ const commandLabel: Record<CommandType, string> = {
   screenshot: 'Screenshot',
 };
 
-/** How far along the lifecycle a status is; terminal failures end the bar in red. */
-const stepsReached: Record<Command['status'], number> = {
-  queued: 0,
-  sent: 1,
-  accepted: 2,
-  succeeded: 3,
-  expired: 0,
-  rejected: 1,
-  failed: 2,
+/** A command as the screen detail shows it: the server's, or one only this console has. */
+interface CommandView {
+  id: string;
+  type: CommandType;
+  params: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  /** `data-status`: the server's status, or `waiting` / `refused` for local commands. */
+  status: string;
+  /** What happened, as a sentence: "Waiting to send (offline)", "Failed: no player". */
+  label: string;
+  /** The last step reached (index into statusSteps), and whether it ended badly. */
+  reached: number;
+  outcome: 'pending' | 'good' | 'bad';
+  screenshot: string | null;
+}
+
+/**
+ * Each server status as a person reads it. Keyed by the protocol's CommandStatus; a status
+ * added there later shows by its name until it gets a label here.
+ */
+const serverStatus: {
+  [K in CommandStatus]?: { label: string; reached: number; outcome: CommandView['outcome'] };
+} = {
+  queued: { label: 'Sent to server', reached: 1, outcome: 'pending' },
+  sent: { label: 'On its way to the screen', reached: 1, outcome: 'pending' },
+  accepted: { label: 'Delivered — accepted by the screen', reached: 2, outcome: 'pending' },
+  succeeded: { label: 'Succeeded', reached: 3, outcome: 'good' },
+  failed: { label: 'Failed', reached: 2, outcome: 'bad' },
+  rejected: { label: 'Refused by the screen', reached: 2, outcome: 'bad' },
+  expired: { label: 'Expired', reached: 1, outcome: 'bad' },
 };
 
-function CommandItem({ command }: { command: Command }) {
-  const done = ['succeeded', 'failed', 'rejected', 'expired'].includes(command.status);
-  const reached = stepsReached[command.status];
+function viewOfServerCommand(c: Command): CommandView {
+  const known = serverStatus[c.status] ?? { label: c.status, reached: 1, outcome: 'pending' };
   const screenshot =
-    command.type === 'screenshot' && command.detail?.startsWith('data:image/')
-      ? command.detail
-      : null;
+    c.type === 'screenshot' && c.detail?.startsWith('data:image/') ? c.detail : null;
+  const detail = c.detail && !screenshot ? c.detail : null;
+  return {
+    id: c.id,
+    type: c.type,
+    params: c.params,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    status: c.status,
+    label: detail && known.outcome !== 'good' ? `${known.label}: ${detail}` : known.label,
+    reached: known.reached,
+    outcome: known.outcome,
+    screenshot,
+  };
+}
+
+function viewOfLocalCommand(c: LocalCommand, live: boolean): CommandView {
+  return {
+    id: c.id,
+    type: c.type,
+    params: c.params,
+    createdAt: c.createdAt,
+    updatedAt: c.createdAt,
+    status: c.state,
+    label:
+      c.state === 'refused'
+        ? `Refused: ${c.reason ?? 'the server did not take it.'}`
+        : live
+          ? 'Sending to the server…'
+          : 'Waiting to send (offline)',
+    reached: 0,
+    outcome: c.state === 'refused' ? 'bad' : 'pending',
+    screenshot: null,
+  };
+}
+
+function CommandItem({ command }: { command: CommandView }) {
+  const failed = command.outcome === 'bad';
   return (
     <li
       className={`command-item status-${command.status}`}
@@ -174,30 +233,29 @@ function CommandItem({ command }: { command: Command }) {
         <span className="command-type">
           {commandLabel[command.type]} <span className="muted">{describeParams(command)}</span>
         </span>
-        <span className={`command-pill status-${command.status}`}>{command.status}</span>
+        <span className={`command-pill outcome-${command.outcome}`} data-testid="command-state">
+          {command.label}
+        </span>
       </div>
       <ol className="command-steps" aria-hidden="true">
         {statusSteps.map((s, i) => (
           <li
             key={s}
             className={
-              i <= reached ? 'reached' : done && i === statusSteps.length - 1 ? 'failed' : ''
+              i <= command.reached ? 'reached' : failed && i === command.reached + 1 ? 'failed' : ''
             }
           >
-            {i === statusSteps.length - 1 && done && command.status !== 'succeeded'
-              ? command.status
-              : s}
+            {s}
           </li>
         ))}
       </ol>
       <div className="command-meta">
         <time>{hhmmss(command.createdAt)}</time>
-        {command.detail && !screenshot && <span className="command-detail">{command.detail}</span>}
       </div>
-      {screenshot && (
+      {command.screenshot && (
         <img
           className="screenshot"
-          src={screenshot}
+          src={command.screenshot}
           alt={`Screenshot at ${hhmmss(command.updatedAt)}`}
         />
       )}
@@ -206,47 +264,33 @@ function CommandItem({ command }: { command: Command }) {
 }
 
 function CommandPanel({ screen }: { screen: Screen }) {
-  const caps = new Set(screen.capabilities);
+  // A retired screen takes no commands (the server refuses them): offer none.
+  const caps = new Set(screen.retired ? [] : screen.capabilities);
   const [brightness, setBrightness] = useState(screen.telemetry?.display.brightness ?? 80);
   const [power, setPower] = useState<DisplayPower>(
     screen.telemetry?.display.power === 'on' ? 'standby' : 'on',
   );
   const [busy, setBusy] = useState<CommandType | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [requested, setRequested] = useState<
-    { id: string; type: CommandType; params: Record<string, unknown>; at: number }[]
-  >([]);
   const allCommands = useConsole((s) => s.commands);
+  const localCommands = useConsole((s) => s.localCommands);
+  const live = useConsole((s) => s.connection.status === 'live' && s.hostLostAt === null);
 
   const commands = useMemo(() => {
-    const mine = [...allCommands.values()].filter((c) => c.screenId === screen.id);
-    const known = new Set(mine.map((c) => c.id));
-    // Queued here but not yet reported back by the core: show them as queued.
-    const placeholders: Command[] = requested
-      .filter((r) => !known.has(r.id))
-      .map((r) => ({
-        id: r.id,
-        screenId: screen.id,
-        type: r.type,
-        params: r.params,
-        status: 'queued',
-        detail: null,
-        createdBy: '',
-        createdAt: r.at,
-        expiresAt: r.at,
-        updatedAt: r.at,
-        rev: 0,
-      }));
-    return [...mine, ...placeholders].sort((a, b) => b.createdAt - a.createdAt).slice(0, 30);
-  }, [allCommands, requested, screen.id]);
+    const views = [...allCommands.values()]
+      .filter((c) => c.screenId === screen.id)
+      .map(viewOfServerCommand);
+    for (const c of localCommands)
+      if (c.screenIds.includes(screen.id)) views.push(viewOfLocalCommand(c, live));
+    return views.sort((a, b) => b.createdAt - a.createdAt).slice(0, 30);
+  }, [allCommands, localCommands, live, screen.id]);
 
   const send = async (type: CommandType, params: Record<string, unknown> = {}) => {
     setBusy(type);
     setError(null);
     try {
-      const { commandIds } = await consoleApi.sendCommand({ screenIds: [screen.id], type, params });
-      const at = Date.now();
-      setRequested((r) => [...r, ...commandIds.map((id) => ({ id, type, params, at }))]);
+      // The core reports the command at once (localCommands), then as the server stores it.
+      await consoleApi.sendCommand({ screenIds: [screen.id], type, params });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -257,7 +301,13 @@ function CommandPanel({ screen }: { screen: Screen }) {
   return (
     <section className="panel" aria-labelledby="commands-title">
       <h2 id="commands-title">Commands</h2>
-      {caps.size === 0 && <p className="muted">This screen's agent accepts no commands.</p>}
+      {caps.size === 0 && (
+        <p className="muted">
+          {screen.retired
+            ? 'This screen is retired; it takes no commands.'
+            : "This screen's agent accepts no commands."}
+        </p>
+      )}
       <div className="command-buttons">
         {caps.has('reboot') && (
           <button
@@ -369,6 +419,7 @@ const series = (samples: Sample[], pick: (s: Sample) => number | null): Point[] 
 export function ScreenDetail({ screenId }: { screenId: string }) {
   const screen = useConsole((s) => s.screens.get(screenId));
   const allAlarms = useConsole((s) => s.alarms);
+  const user = useConsole((s) => s.user);
   const now = useNow();
   const { history, error } = useLiveHistory(screen, screenId);
 
@@ -507,20 +558,23 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
           )}
         </section>
 
-        <CommandPanel key={screen.id} screen={screen} />
+        {/* Advertisers see their screens; commands and alarms are the operators'. */}
+        {can(user, 'sendCommands') && <CommandPanel key={screen.id} screen={screen} />}
 
-        <section className="panel span-3" aria-labelledby="screen-alarms-title">
-          <h2 id="screen-alarms-title">Alarms</h2>
-          {alarms.length === 0 ? (
-            <p className="muted">No alarms for this screen.</p>
-          ) : (
-            <ul className="alarm-list">
-              {alarms.map((a) => (
-                <AlarmRow key={a.id} alarm={a} showScreen={false} />
-              ))}
-            </ul>
-          )}
-        </section>
+        {can(user, 'seeAlarms') && (
+          <section className="panel span-3" aria-labelledby="screen-alarms-title">
+            <h2 id="screen-alarms-title">Alarms</h2>
+            {alarms.length === 0 ? (
+              <p className="muted">No alarms for this screen.</p>
+            ) : (
+              <ul className="alarm-list">
+                {alarms.map((a) => (
+                  <AlarmRow key={a.id} alarm={a} showScreen={false} />
+                ))}
+              </ul>
+            )}
+          </section>
+        )}
       </div>
     </section>
   );

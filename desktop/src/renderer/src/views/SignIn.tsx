@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { consoleApi } from '../../console-api-client';
 import { refreshSnapshot } from '../state/boot';
 import { setUser, useConsole } from '../state/store';
+import { connectionErrorSentence } from '../../../shared/error-sentences';
 
 function defaultServer(known: string | null): string {
   if (known) return known;
@@ -93,7 +94,7 @@ export function SignIn() {
             {error}
           </p>
         )}
-        {!error && lastError && <p className="form-hint">Last connection error: {lastError}</p>}
+        {!error && lastError && <p className="form-hint">{connectionErrorSentence(lastError)}</p>}
         <button
           className="button primary block"
           type="submit"

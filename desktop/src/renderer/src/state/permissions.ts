@@ -1,0 +1,18 @@
+/**
+ * What each role is offered (DESIGN.md "Who sees what"). The server refuses anything else
+ * anyway; the console only stops offering what would be refused. Advertisers see the screens
+ * linked to them, live, and chat; they send no commands and see no alarms.
+ */
+import type { Role, User } from '../../../../../protocol';
+
+export type Ability = 'sendCommands' | 'seeAlarms';
+
+const abilities: Record<Role, ReadonlySet<Ability>> = {
+  admin: new Set(['sendCommands', 'seeAlarms']),
+  operator: new Set(['sendCommands', 'seeAlarms']),
+  advertiser: new Set(),
+};
+
+export function can(user: Pick<User, 'role'> | null, ability: Ability): boolean {
+  return user !== null && abilities[user.role].has(ability);
+}
