@@ -9,13 +9,19 @@ import type { BillboardStatusUpdate, CreateScreenResponse, SessionEnded } from '
 import { createSession } from '../src/auth/sessions';
 import { connectDevice } from '../../test/helpers/device';
 import { startServer, type RunningServer } from '../src/app';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/databases';
+import {
+  createTestDatabase,
+  testPostgresUrl,
+  type TestDatabase,
+} from '../../test/helpers/databases';
 import { ADMIN, api, connectSocket, login, waitFor } from '../../test/helpers/server';
 
-const PG = process.env.MARQUEE_TEST_PG_URL;
+const PG = testPostgresUrl();
 const REDIS_URL = process.env.MARQUEE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 if (!PG)
-  console.warn('[marquee tests] two-node session test skipped: MARQUEE_TEST_PG_URL is not set');
+  console.warn(
+    '[marquee tests] two-node test skipped: this run has no PostgreSQL (the first lines say why)',
+  );
 
 describe.skipIf(!PG)('sessions end across nodes (postgres + redis)', () => {
   let db: TestDatabase;
