@@ -13,6 +13,7 @@ import { migrateToLatest } from './db/migrations';
 import { ensureFirstAdmin } from './auth/users';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
+import { noDeviceSessions, type DeviceSessions } from './broker/device-sessions';
 import { createAlarmFeature, type AlarmFeature } from './alarms/alarm-feature';
 import { createCommandFeature, type CommandFeature } from './commands/command-feature';
 import { EventStore } from './fleet/event-store';
@@ -107,6 +108,7 @@ export async function startServer(
           port: config.mqttPort,
           verifyDevice: (u, p) => verifyDeviceCredentials(db.knex, u, p),
           log,
+          onRefused: (reason) => metrics.rejected.inc(reason),
         });
       } catch (err) {
         if (inUse(err)) {
@@ -141,9 +143,12 @@ export async function startServer(
     const chat = createChatFeature(ctx);
     // Ingest handlers are bound after the features they call exist.
     const handlers: IngestHandlers = {};
+    // Rotating or retiring a screen ends its live session through the broker in use.
+    const deviceSessions: DeviceSessions = embeddedBroker ?? noDeviceSessions;
     const fleet = await createFleetFeature(ctx, {
       advertiserScreens: chat.advertiserScreens,
       handlers,
+      deviceSessions,
     });
     const alarms = createAlarmFeature(ctx, (alarm) => {
       const screen = fleet.state.get(alarm.screenId);

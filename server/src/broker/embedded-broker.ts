@@ -185,7 +185,8 @@ export async function startEmbeddedBroker(opts: {
     unauthenticatedConnections: () => guard.unauthenticated,
     disconnect: (screenId) => {
       // Client id = screen id (enforced at login), so this is that device's live session.
-      const clients = (broker as unknown as { clients: Record<string, Client | undefined> }).clients;
+      const clients = (broker as unknown as { clients: Record<string, Client | undefined> })
+        .clients;
       const client = clients[screenId] as (Client & ClientWithIdentity) | undefined;
       if (!client?.marquee || 'service' in client.marquee) return Promise.resolve();
       opts.log.info({ screenId }, 'device session closed by the server');
