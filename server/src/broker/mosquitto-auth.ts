@@ -4,12 +4,14 @@
  * iterations, 12-byte salt, as mosquitto_passwd writes), computed when the credentials are
  * issued — the server never keeps a device's password itself.
  * After writing the files, reload Mosquitto (SIGHUP) so rotated credentials take effect.
+ * Client ids are tied to usernames by the listener's `use_username_as_clientid true`
+ * (resources/mosquitto/marquee.conf): ACLs cannot stop a CONNECT, only topics.
  */
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { TOPIC_ROOT } from '../../../protocol';
+import { TOPIC_ROOT, isReservedScreenId } from '../../../protocol';
 
 const ITERATIONS = 101;
 
@@ -47,8 +49,12 @@ export async function renderPasswordFile(
     .orderBy('screen_id')
     .select('screen_id', 'mosquitto_hash');
   const lines = [`${server.username}:${mosquittoHash(server.password)}`];
-  for (const r of rows as { screen_id: string; mosquitto_hash: string }[])
+  for (const r of rows as { screen_id: string; mosquitto_hash: string }[]) {
+    // Registration refuses these ids; a row from before that rule must not become a second
+    // login for the server's identity.
+    if (r.screen_id === server.username || isReservedScreenId(r.screen_id)) continue;
     lines.push(`${r.screen_id}:${r.mosquitto_hash}`);
+  }
   return lines.join('\n') + '\n';
 }
 
