@@ -14,6 +14,7 @@ import { ensureFirstAdmin } from './auth/users';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
 import { noDeviceSessions, type DeviceSessions } from './broker/device-sessions';
+import { connectDynamicSecurity } from './broker/dynamic-security';
 import { createAlarmFeature, type AlarmFeature } from './alarms/alarm-feature';
 import { createCommandFeature, type CommandFeature } from './commands/command-feature';
 import { EventStore } from './fleet/event-store';
@@ -144,7 +145,23 @@ export async function startServer(
     // Ingest handlers are bound after the features they call exist.
     const handlers: IngestHandlers = {};
     // Rotating or retiring a screen ends its live session through the broker in use.
-    const deviceSessions: DeviceSessions = embeddedBroker ?? noDeviceSessions;
+    let deviceSessions: DeviceSessions = embeddedBroker ?? noDeviceSessions;
+    if (config.mqttDynsec && !embeddedBroker) {
+      const url = new URL(mqttUrl);
+      if (!url.username || !url.password)
+        throw new Error(
+          'MQTT_DYNSEC=1 needs the login of a dynamic security admin in MQTT_URL (mqtt://USER:PASSWORD@host:port)',
+        );
+      const dynsec = await connectDynamicSecurity({
+        url: mqttUrl,
+        username: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password),
+        clientId: `marquee-server-${process.env.MARQUEE_NODE_ID ?? 'main'}-dynsec`,
+        log,
+      });
+      cleanups.push(() => dynsec.close());
+      deviceSessions = dynsec;
+    }
     const fleet = await createFleetFeature(ctx, {
       advertiserScreens: chat.advertiserScreens,
       handlers,

@@ -17,12 +17,14 @@ import { startMosquitto, type MosquittoProcess } from './mosquitto-process';
 describe('Mosquitto password file and ACL', () => {
   let server: TestServer;
   let broker: MosquittoProcess;
+  let token: string;
+  let dir: string;
   const creds: Record<string, string> = {};
   const serverLogin = { username: 'marquee-server', password: 'server-secret-123' };
 
   beforeAll(async () => {
     server = await startTestServer('sqlite');
-    const { token } = await login(server);
+    ({ token } = await login(server));
     for (const id of ['mq-a', 'mq-b']) {
       const res = await api<CreateScreenResponse>(
         server,
@@ -35,7 +37,7 @@ describe('Mosquitto password file and ACL', () => {
     }
     // A row from before reserved ids were refused must not become a login.
     await createScreen(server.ctx.knex, { id: 'marquee-server-old', name: 'old', tags: [] });
-    const dir = path.join(server.dataDir, 'mosquitto');
+    dir = path.join(server.dataDir, 'mosquitto');
     const files = await writeMosquittoAuth(server.ctx.knex, dir, serverLogin);
     expect(files.devices).toBe(2);
     broker = await startMosquitto('marquee.conf', dir, {
@@ -180,5 +182,38 @@ describe('Mosquitto password file and ACL', () => {
     await late.endAsync();
     await b.endAsync();
     await serverClient.endAsync();
+  });
+
+  it('rotated credentials cut the live session once the files are rewritten and Mosquitto reloaded', async () => {
+    const a = await device('mq-a');
+    const closed = new Promise<number>((r) => a.once('close', () => r(Date.now())));
+    const res = await api<{ credentials: { password: string } }>(
+      server,
+      'POST',
+      '/api/screens/mq-a/credentials',
+      undefined,
+      token,
+    );
+    expect(res.status).toBe(200);
+    const old = creds['mq-a']!;
+    creds['mq-a'] = res.body.credentials.password;
+    await writeMosquittoAuth(server.ctx.knex, dir, serverLogin);
+    const reloaded = Date.now();
+    await broker.reload();
+    const cutMs = (await closed) - reloaded;
+    console.log(`[mosquitto] rotate + rewrite + SIGHUP → old session cut after ${cutMs} ms`);
+    expect(cutMs).toBeLessThan(1000);
+    await a.endAsync(true);
+    await expect(
+      mqtt.connectAsync(url(), {
+        clientId: 'mq-a',
+        username: 'mq-a',
+        password: old,
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+      }),
+    ).rejects.toThrow();
+    const renewed = await device('mq-a');
+    await renewed.endAsync();
   });
 });

@@ -25,6 +25,8 @@ export interface MosquittoProcess {
   port: number;
   url: string;
   process: ChildProcess;
+  /** What Mosquitto logged so far (stderr), for failure messages. */
+  log(): string;
   /** Sends SIGHUP (reload password file and ACL) and waits for Mosquitto to log it. */
   reload(): Promise<void>;
   stop(): Promise<void>;
@@ -83,6 +85,7 @@ export async function startMosquitto(
     port,
     url: `mqtt://127.0.0.1:${port}`,
     process: child,
+    log: () => log,
     reload: async () => {
       const before = log.length;
       child.kill('SIGHUP');

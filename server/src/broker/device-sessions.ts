@@ -1,13 +1,19 @@
 /**
- * How the registry reaches a device's live MQTT session: rotating a screen's credentials or
- * retiring it must end the session that logged in with the old ones, at once, not at the
- * device's next reconnect. The embedded broker closes the client itself; on Mosquitto the
- * dynamic security plugin does it (`dynamic-security.ts`); with Mosquitto's password file
- * there is no way for the server to do it (see src/broker/README.md).
+ * How the registry reaches the broker about a device's login: issuing credentials (a new
+ * screen, a rotation) or retiring a screen must end any session that logged in with the old
+ * ones at once, not at the device's next reconnect. The embedded broker closes the client
+ * itself; on Mosquitto the dynamic security plugin provisions and kicks (`dynamic-security.ts`,
+ * MQTT_DYNSEC=1). With Mosquitto's password file the server cannot reach a live session:
+ * see src/broker/README.md.
  */
 export interface DeviceSessions {
-  /** Ends the screen's live session, if any. Never throws for a screen that is not connected. */
-  disconnect(screenId: string): Promise<void>;
+  /** New credentials for the screen are stored: any live session on older ones ends. */
+  credentialsIssued(screenId: string, password: string): Promise<void>;
+  /** The screen is retired: its live session ends and its login goes. */
+  retired(screenId: string): Promise<void>;
 }
 
-export const noDeviceSessions: DeviceSessions = { disconnect: () => Promise.resolve() };
+export const noDeviceSessions: DeviceSessions = {
+  credentialsIssued: () => Promise.resolve(),
+  retired: () => Promise.resolve(),
+};

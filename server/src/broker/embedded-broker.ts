@@ -177,21 +177,22 @@ export async function startEmbeddedBroker(opts: {
     });
   });
   const port = (server.address() as net.AddressInfo).port;
+  /** Client id = screen id (enforced at login), so this is that device's live session. */
+  const disconnect = (screenId: string): Promise<void> => {
+    const clients = (broker as unknown as { clients: Record<string, Client | undefined> }).clients;
+    const client = clients[screenId] as (Client & ClientWithIdentity) | undefined;
+    if (!client?.marquee || 'service' in client.marquee) return Promise.resolve();
+    opts.log.info({ screenId }, 'device session closed by the server');
+    return new Promise<void>((resolve) => client.close(() => resolve()));
+  };
   return {
     port,
     url: `mqtt://127.0.0.1:${port}`,
     serviceCredentials: { username: SERVICE_USERNAME, password: servicePassword },
     connectedDevices: () => devices,
     unauthenticatedConnections: () => guard.unauthenticated,
-    disconnect: (screenId) => {
-      // Client id = screen id (enforced at login), so this is that device's live session.
-      const clients = (broker as unknown as { clients: Record<string, Client | undefined> })
-        .clients;
-      const client = clients[screenId] as (Client & ClientWithIdentity) | undefined;
-      if (!client?.marquee || 'service' in client.marquee) return Promise.resolve();
-      opts.log.info({ screenId }, 'device session closed by the server');
-      return new Promise<void>((resolve) => client.close(() => resolve()));
-    },
+    credentialsIssued: (screenId) => disconnect(screenId),
+    retired: (screenId) => disconnect(screenId),
     close: async () => {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -30,6 +30,21 @@ export function fleetRoutes(
 ): Router {
   const router = Router();
   const sessions = devices.sessions ?? noDeviceSessions;
+  /**
+   * The database change is made first and stands; when the broker cannot be told (dynamic
+   * security unreachable), the caller hears it and can repeat by rotating the credentials.
+   */
+  const tellBroker = async (screenId: string, retry: string, call: () => Promise<void>) => {
+    try {
+      await call();
+    } catch (err) {
+      throw new AppError(
+        'unavailable',
+        `The change to screen "${screenId}" is saved, but the MQTT broker could not be updated (${(err as Error).message}). ${retry} once the broker is reachable.`,
+      );
+    }
+  };
+  const ROTATE_AGAIN = "Issue new credentials (rotate the screen's credentials)";
   const screenOr404 = async (id: string, userId: string, role: string): Promise<Screen> => {
     const screen = ScreenId.safeParse(id).success ? fleet.get(id) : undefined;
     if (!screen || !(await canSee(userId, role, id)))
@@ -77,6 +92,9 @@ export function fleetRoutes(
         throw new AppError('bad_request', RESERVED_ID_MESSAGE);
       const created = await createScreen(knex, body);
       fleet.putRegistry(created.screen);
+      await tellBroker(created.screen.id, ROTATE_AGAIN, () =>
+        sessions.credentialsIssued(created.screen.id, created.credentials.password),
+      );
       res.status(201).json(created);
     }),
   );
@@ -111,7 +129,7 @@ export function fleetRoutes(
       // Credentials first (in the database, for every node), then the live session.
       await revokeCredentials(knex, screen.id);
       fleet.putRegistry({ ...screen, retired: true });
-      await sessions.disconnect(screen.id);
+      await tellBroker(screen.id, 'Retire it again', () => sessions.retired(screen.id));
       res.json({ screen: fleet.get(screen.id) });
     }),
   );
@@ -123,7 +141,9 @@ export function fleetRoutes(
       const user = userOf(res);
       const screen = await screenOr404(String(req.params.id), user.id, user.role);
       const credentials = await rotateCredentials(knex, screen.id);
-      await sessions.disconnect(screen.id);
+      await tellBroker(screen.id, ROTATE_AGAIN, () =>
+        sessions.credentialsIssued(screen.id, credentials.password),
+      );
       res.json({ credentials });
     }),
   );
