@@ -100,33 +100,56 @@ export async function connectDynamicSecurity(opts: {
       subscribe().catch((err: unknown) => opts.log.error({ err }, 'dynsec resubscribe failed'));
   });
 
-  /** Sends the commands in one message (the plugin runs them in order) and awaits each answer. */
-  async function run(commands: Command[]): Promise<Response[]> {
-    const tagged = commands.map((c) => ({ ...c, correlationData: randomUUID() }));
-    const answers = tagged.map(
-      (c) =>
-        new Promise<Response>((resolve, reject) => {
-          const timer = setTimeout(() => {
-            waiting.delete(c.correlationData);
-            reject(new Error(`the broker did not answer "${c.command}" within ${TIMEOUT_MS} ms`));
-          }, TIMEOUT_MS);
-          waiting.set(c.correlationData, (r) => {
-            clearTimeout(timer);
-            waiting.delete(c.correlationData);
-            resolve(r);
-          });
-        }),
+  /**
+   * Sends the commands in one message (the plugin runs them in order) and awaits each answer.
+   * An error matching a command's `tolerate` is an expected outcome ("not found" when
+   * deleting what is not there); any other error fails the call.
+   */
+  async function run(commands: (Command & { tolerate?: RegExp })[]): Promise<void> {
+    const timers: NodeJS.Timeout[] = [];
+    const tagged = commands.map(({ tolerate, ...c }) => ({
+      command: { ...c, correlationData: randomUUID() },
+      tolerate,
+    }));
+    const answers = Promise.all(
+      tagged.map(
+        ({ command }) =>
+          new Promise<Response>((resolve, reject) => {
+            const id = command.correlationData;
+            timers.push(
+              setTimeout(() => {
+                waiting.delete(id);
+                reject(
+                  new Error(
+                    `the broker did not answer "${command.command}" within ${TIMEOUT_MS} ms`,
+                  ),
+                );
+              }, TIMEOUT_MS),
+            );
+            waiting.set(id, (r) => {
+              waiting.delete(id);
+              resolve(r);
+            });
+          }),
+      ),
     );
-    await client.publishAsync(CONTROL_TOPIC, JSON.stringify({ commands: tagged }), { qos: 1 });
-    return Promise.all(answers);
-  }
-
-  /** Runs commands; errors matching `tolerated` (e.g. "already exists") are expected. */
-  async function runChecked(commands: Command[], tolerated: RegExp): Promise<void> {
-    const responses = await run(commands);
-    const failed = responses.filter((r) => r.error && !tolerated.test(r.error));
-    if (failed.length)
-      throw new Error(failed.map((r) => `${r.command}: ${r.error ?? ''}`).join('; '));
+    answers.catch(() => undefined); // awaited below; never left unhandled if publish fails
+    try {
+      await client.publishAsync(
+        CONTROL_TOPIC,
+        JSON.stringify({ commands: tagged.map((t) => t.command) }),
+        { qos: 1 },
+      );
+      const responses = await answers;
+      const failed = responses.filter(
+        (r, i) => r.error && !(tagged[i]!.tolerate?.test(r.error) ?? false),
+      );
+      if (failed.length)
+        throw new Error(failed.map((r) => `${r.command}: ${r.error ?? ''}`).join('; '));
+    } finally {
+      for (const t of timers) clearTimeout(t);
+      for (const t of tagged) waiting.delete(t.command.correlationData);
+    }
   }
 
   // Fails the start with a sentence when the plugin is not there or the login is not its admin.
@@ -134,7 +157,7 @@ export async function connectDynamicSecurity(opts: {
   // change, and 2.0.11 then drops the answer. `npm run mosquitto:auth -- --dynsec` writes the
   // initial file with the server's role; see resources/mosquitto/marquee-dynsec.conf.)
   try {
-    await runChecked([{ command: 'listRoles', count: 1 }], /^$/);
+    await run([{ command: 'listRoles', count: 1 }]);
   } catch (err) {
     await client.endAsync(true);
     throw new Error(
@@ -144,31 +167,30 @@ export async function connectDynamicSecurity(opts: {
 
   return {
     credentialsIssued: async (screenId, password) => {
-      await runChecked(
-        [
-          // Kicks the session that logged in with the previous password, if any.
-          { command: 'deleteClient', username: screenId },
-          { command: 'createRole', rolename: deviceRole(screenId), acls: deviceAcls(screenId) },
-          {
-            command: 'createClient',
-            username: screenId,
-            password,
-            clientid: screenId,
-            roles: [{ rolename: deviceRole(screenId) }],
-          },
-        ],
-        /not found|already exists/i,
-      );
+      await run([
+        // Kicks the session that logged in with the previous password, if any.
+        { command: 'deleteClient', username: screenId, tolerate: /not found/i },
+        {
+          command: 'createRole',
+          rolename: deviceRole(screenId),
+          acls: deviceAcls(screenId),
+          tolerate: /already exists/i,
+        },
+        {
+          command: 'createClient',
+          username: screenId,
+          password,
+          clientid: screenId,
+          roles: [{ rolename: deviceRole(screenId) }],
+        },
+      ]);
       opts.log.info({ screenId }, 'dynamic security: device credentials issued');
     },
     retired: async (screenId) => {
-      await runChecked(
-        [
-          { command: 'deleteClient', username: screenId },
-          { command: 'deleteRole', rolename: deviceRole(screenId) },
-        ],
-        /not found/i,
-      );
+      await run([
+        { command: 'deleteClient', username: screenId, tolerate: /not found/i },
+        { command: 'deleteRole', rolename: deviceRole(screenId), tolerate: /not found/i },
+      ]);
       opts.log.info({ screenId }, 'dynamic security: device removed');
     },
     close: async () => {

@@ -71,6 +71,13 @@ export async function startEmbeddedBroker(opts: {
   const servicePassword = newSecret();
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.limits };
   let devices = 0;
+  /**
+   * Orders logins and session ends (one counter; JavaScript runs them one at a time): a login
+   * whose credential check began before the server ended that screen's sessions (rotate,
+   * retire — always after the database change) may have read the old credentials.
+   */
+  let loginOrder = 0;
+  const sessionsEndedAt = new Map<string, number>();
   const broker = await Aedes.createBroker({
     // Aedes' own timer only waits for the CONNECT; the guard's covers the whole login.
     connectTimeout: limits.loginTimeoutMs,
@@ -99,8 +106,12 @@ export async function startEmbeddedBroker(opts: {
         opts.log.warn({ screenId: username }, 'device login with a reserved id refused');
         return done(authError('this id is reserved for the server', 2), false);
       }
+      const started = ++loginOrder;
       opts.verifyDevice(username, pass).then(
         (ok) => {
+          // A rotation or retirement that ended this screen's sessions while the old password
+          // was being checked: that check read the old credentials.
+          if (ok && (sessionsEndedAt.get(username) ?? 0) > started) ok = false;
           if (!ok) return done(authError('bad username or password', 4), false);
           accept({ screenId: username });
         },
@@ -179,6 +190,7 @@ export async function startEmbeddedBroker(opts: {
   const port = (server.address() as net.AddressInfo).port;
   /** Client id = screen id (enforced at login), so this is that device's live session. */
   const disconnect = (screenId: string): Promise<void> => {
+    sessionsEndedAt.set(screenId, ++loginOrder);
     const clients = (broker as unknown as { clients: Record<string, Client | undefined> }).clients;
     const client = clients[screenId] as (Client & ClientWithIdentity) | undefined;
     if (!client?.marquee || 'service' in client.marquee) return Promise.resolve();
