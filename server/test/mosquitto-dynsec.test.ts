@@ -184,4 +184,23 @@ describe.each(testDatabases())('Mosquitto dynamic security (%s)', (dbKind) => {
     await device.endAsync(true);
     await expect(connect('dyn-ret', password)).rejects.toThrow();
   });
+
+  // Last: stops the broker.
+  it('says so in a sentence when the broker cannot be told, and keeps serving', async () => {
+    await register('dyn-down');
+    await broker.stop();
+    const res = await api<{ error: { code: string; message: string } }>(
+      server,
+      'POST',
+      '/api/screens/dyn-down/credentials',
+      undefined,
+      token,
+    );
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toMatch(
+      /^The change to screen "dyn-down" is saved, but the MQTT broker could not be updated .*rotate the screen's credentials\) once the broker is reachable\.$/,
+    );
+    const list = await api<{ screens: unknown[] }>(server, 'GET', '/api/screens', undefined, token);
+    expect(list.status).toBe(200);
+  }, 15_000);
 });

@@ -135,12 +135,15 @@ export async function connectDynamicSecurity(opts: {
     );
     answers.catch(() => undefined); // awaited below; never left unhandled if publish fails
     try {
-      await client.publishAsync(
+      const sent = client.publishAsync(
         CONTROL_TOPIC,
         JSON.stringify({ commands: tagged.map((t) => t.command) }),
         { qos: 1 },
       );
-      const responses = await answers;
+      // While the broker is unreachable mqtt.js holds the publish until it reconnects: the
+      // answer timeout, not the publish, bounds how long the caller waits.
+      sent.catch(() => undefined);
+      const [, responses] = await Promise.all([sent, answers]);
       const failed = responses.filter(
         (r, i) => r.error && !(tagged[i]!.tolerate?.test(r.error) ?? false),
       );
@@ -194,7 +197,8 @@ export async function connectDynamicSecurity(opts: {
       opts.log.info({ screenId }, 'dynamic security: device removed');
     },
     close: async () => {
-      await client.endAsync();
+      // Forced: a control message still waiting for an unreachable broker must not hold it.
+      await client.endAsync(true);
     },
   };
 }
