@@ -58,6 +58,18 @@ describe.each(testDatabases())('device sessions on the embedded broker (%s)', (d
     expect(ms).toBeLessThan(1000);
     await device.end();
     await expect(connectDevice(server.mqttUrl, 'life-retire', password)).rejects.toThrow();
+    // A retired screen gets no new credentials either.
+    const rotate = await api<{ error: { message: string } }>(
+      server,
+      'POST',
+      '/api/screens/life-retire/credentials',
+      undefined,
+      token,
+    );
+    expect(rotate.status).toBe(409);
+    expect(rotate.body.error.message).toBe(
+      'Screen "life-retire" is retired: it has no credentials.',
+    );
   });
 
   it('rotate: the live session closes, the old password is refused, the new one works', async () => {

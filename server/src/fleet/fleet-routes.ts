@@ -140,6 +140,8 @@ export function fleetRoutes(
     route(async (req, res) => {
       const user = userOf(res);
       const screen = await screenOr404(String(req.params.id), user.id, user.role);
+      if (screen.retired)
+        throw new AppError('conflict', `Screen "${screen.id}" is retired: it has no credentials.`);
       const credentials = await rotateCredentials(knex, screen.id);
       await tellBroker(screen.id, ROTATE_AGAIN, () =>
         sessions.credentialsIssued(screen.id, credentials.password),
