@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import * as m001 from './001_core';
 import * as m002 from './002_fleet_ops';
 import * as m003 from './003_chat';
+import * as m004 from './004_alarm_fault_overflow';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +17,7 @@ const migrations: [string, Migration][] = [
   ['001_core', m001],
   ['002_fleet_ops', m002],
   ['003_chat', m003],
+  ['004_alarm_fault_overflow', m004],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
