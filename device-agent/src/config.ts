@@ -103,7 +103,12 @@ const BrokerConfig = z
     password: z.string().min(1).optional(),
     /** 5 is the contract; 'auto' falls back to 3.1.1 for brokers without MQTT 5 (Aedes). */
     protocolVersion: z.union([z.literal(5), z.literal(4), z.literal('auto')]).default('auto'),
-    keepaliveS: z.number().int().min(5).max(3600).default(30),
+    /**
+     * How often the link is proven alive. A frozen agent or a power cut leaves the TCP
+     * connection open, and the broker sends the Will only after 1.5 × keepalive without a
+     * packet (Mosquitto and Aedes alike): 8 s → `lost` within ~12–13 s. A PINGREQ is 2 bytes.
+     */
+    keepaliveS: z.number().int().min(5).max(3600).default(8),
     /** How long the broker keeps the session (subscription + queued commands) while offline. */
     sessionExpiryS: z
       .number()
@@ -130,8 +135,11 @@ export const AgentConfig = z
     /** Holds the event queue and the record of commands already run. */
     dataDir: z.string().min(1),
     telemetryIntervalMs: z.number().int().min(100).default(10_000),
-    /** Will Delay Interval: a blip shorter than this does not flap the console to `lost`. */
-    willDelayS: z.number().int().min(0).max(86_400).default(5),
+    /**
+     * MQTT 5 Will Delay Interval. 0: the console learns of a crash at once (≤ 2 s); short
+     * blips are absorbed by the server's alarm grace period, not by hiding the state.
+     */
+    willDelayS: z.number().int().min(0).max(86_400).default(0),
     player: PlayerConfig.prefault({ type: 'simulated' }),
     /** Probes override what the player reports; each is optional. */
     probes: z
