@@ -17,6 +17,8 @@ export interface ShippedMosquitto {
   port: number;
   url: string;
   process: ChildProcess;
+  /** What the broker logged so far. */
+  log(): string;
   /** Re-reads the password file and ACL (as an operator's reload would). */
   reload(): void;
   close(): Promise<void>;
@@ -59,6 +61,10 @@ export function adaptShippedConf(
     ...out,
     '# (test) the test may run as root: keep it, so 0600 files stay readable',
     'user root',
+    // Its log goes to the test (shown when an assertion fails): connects, disconnects, timeouts.
+    'log_dest stderr',
+    `log_type ${process.env.MARQUEE_TEST_MOSQUITTO_LOG === 'all' ? 'all' : 'error warning notice information'}`,
+    'log_timestamp_format %H:%M:%S',
     '',
   ].join('\n');
 }
@@ -99,6 +105,7 @@ export async function startShippedMosquitto(opts: {
     port,
     url: `mqtt://127.0.0.1:${port}`,
     process: child,
+    log: () => stderr,
     reload: () => child.kill('SIGHUP'),
     close: async () => {
       if (child.exitCode !== null) return;
