@@ -33,6 +33,20 @@ export const TelemetrySummary = z.object({
   uptimeS: z.number(),
   display: z.object({ power: DisplayPower, brightness: z.number() }),
   content: Content.nullable(),
+  // Host details for the screen detail. Optional: summaries stored before they existed (the
+  // server's rows, console caches) still parse.
+  load1: z.number().nullable().optional(),
+  memoryTotalMb: z.number().nullable().optional(),
+  diskTotalGb: z.number().nullable().optional(),
+  network: z
+    .object({
+      iface: z.string().optional(),
+      ip: z.string().optional(),
+      rxBytes: z.number().optional(),
+      txBytes: z.number().optional(),
+    })
+    .nullable()
+    .optional(),
 });
 export type TelemetrySummary = z.infer<typeof TelemetrySummary>;
 

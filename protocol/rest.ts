@@ -15,9 +15,19 @@ export interface LoginResponse {
 
 const tag = z.string().trim().min(1).max(64);
 
+/**
+ * The server's own MQTT identities: its username on the embedded broker and its client ids
+ * (`marquee-server-<node>`). A screen id is a device's username and client id, so a screen
+ * under one of these would log in as the server, or take over its session.
+ */
+export const RESERVED_ID_PREFIX = 'marquee-server';
+export const isReservedScreenId = (id: string): boolean =>
+  id.toLowerCase().startsWith(RESERVED_ID_PREFIX);
+export const RESERVED_ID_MESSAGE = `Screen ids starting with "${RESERVED_ID_PREFIX}" are reserved for the server's own connection to the broker; choose another id.`;
+
 export const CreateScreenRequest = z
   .object({
-    id: ScreenId.optional(),
+    id: ScreenId.refine((id) => !isReservedScreenId(id), RESERVED_ID_MESSAGE).optional(),
     name: z.string().trim().min(1).max(200),
     address: z.string().max(500).optional(),
     lat: z.number().min(-90).max(90).optional(),

@@ -103,7 +103,14 @@ const BrokerConfig = z
     password: z.string().min(1).optional(),
     /** 5 is the contract; 'auto' falls back to 3.1.1 for brokers without MQTT 5 (Aedes). */
     protocolVersion: z.union([z.literal(5), z.literal(4), z.literal('auto')]).default('auto'),
-    keepaliveS: z.number().int().min(5).max(3600).default(30),
+    /**
+     * How often the link is proven alive. A frozen agent or a power cut leaves the TCP
+     * connection open, and the broker sends the Will only after 1.5 × keepalive without a
+     * packet. Aedes times that exactly (5 s → 7.5 s); Mosquitto 2.0.11 counts whole seconds and
+     * looks only every ~6 s, so 5 s → `lost` within 8–14 s there (8 s took up to 19 s: over
+     * the 15 s target). An idle agent sends a 2-byte PINGREQ every 5 s; nothing else changes.
+     */
+    keepaliveS: z.number().int().min(5).max(3600).default(5),
     /** How long the broker keeps the session (subscription + queued commands) while offline. */
     sessionExpiryS: z
       .number()
@@ -130,8 +137,11 @@ export const AgentConfig = z
     /** Holds the event queue and the record of commands already run. */
     dataDir: z.string().min(1),
     telemetryIntervalMs: z.number().int().min(100).default(10_000),
-    /** Will Delay Interval: a blip shorter than this does not flap the console to `lost`. */
-    willDelayS: z.number().int().min(0).max(86_400).default(5),
+    /**
+     * MQTT 5 Will Delay Interval. 0: the console learns of a crash at once (≤ 2 s); short
+     * blips are absorbed by the server's alarm grace period, not by hiding the state.
+     */
+    willDelayS: z.number().int().min(0).max(86_400).default(0),
     player: PlayerConfig.prefault({ type: 'simulated' }),
     /** Probes override what the player reports; each is optional. */
     probes: z

@@ -14,7 +14,8 @@ const minimal = {
 describe('config', () => {
   it('accepts the documented shape and fills defaults', () => {
     const config = parseConfig(minimal);
-    expect(config.willDelayS).toBe(5);
+    expect(config.willDelayS).toBe(0);
+    expect(config.broker.keepaliveS).toBe(5);
     expect(config.broker.protocolVersion).toBe('auto');
     expect(config.broker.sessionExpiryS).toBe(7 * 24 * 3600);
     expect(config.queue).toEqual({ maxEvents: 1000, fsync: true });

@@ -14,6 +14,8 @@ import { ensureFirstAdmin } from './auth/users';
 import { createAuthFeature } from './auth/auth-feature';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
+import { noDeviceSessions, type DeviceSessions } from './broker/device-sessions';
+import { connectDynamicSecurity } from './broker/dynamic-security';
 import { createAlarmFeature, type AlarmFeature } from './alarms/alarm-feature';
 import { createCommandFeature, type CommandFeature } from './commands/command-feature';
 import { EventStore } from './fleet/event-store';
@@ -109,6 +111,7 @@ export async function startServer(
           port: config.mqttPort,
           verifyDevice: (u, p) => verifyDeviceCredentials(db.knex, u, p),
           log,
+          onRefused: (reason) => metrics.rejected.inc(reason),
         });
       } catch (err) {
         if (inUse(err)) {
@@ -146,9 +149,28 @@ export async function startServer(
     const chat = createChatFeature(ctx);
     // Ingest handlers are bound after the features they call exist.
     const handlers: IngestHandlers = {};
+    // Rotating or retiring a screen ends its live session through the broker in use.
+    let deviceSessions: DeviceSessions = embeddedBroker ?? noDeviceSessions;
+    if (config.mqttDynsec && !embeddedBroker) {
+      const url = new URL(mqttUrl);
+      if (!url.username || !url.password)
+        throw new Error(
+          'MQTT_DYNSEC=1 needs the login of a dynamic security admin in MQTT_URL (mqtt://USER:PASSWORD@host:port)',
+        );
+      const dynsec = await connectDynamicSecurity({
+        url: mqttUrl,
+        username: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password),
+        clientId: `marquee-server-${process.env.MARQUEE_NODE_ID ?? 'main'}-dynsec`,
+        log,
+      });
+      cleanups.push(() => dynsec.close());
+      deviceSessions = dynsec;
+    }
     const fleet = await createFleetFeature(ctx, {
       advertiserScreens: chat.advertiserScreens,
       handlers,
+      deviceSessions,
     });
     chat.onConversationUpdate((view, userIds) =>
       fleet.advertisers.conversationChanged(view, userIds),

@@ -12,6 +12,11 @@ export const ServerConfig = z.object({
   /** External broker; when absent the embedded Aedes broker listens on mqttPort. */
   mqttUrl: z.string().url().optional(),
   mqttPort: port.default(1883),
+  /**
+   * Mosquitto with the dynamic security plugin: the server provisions, rotates and removes
+   * device logins live over `$CONTROL/dynamic-security/v1` with MQTT_URL's login.
+   */
+  mqttDynsec: z.boolean().default(false),
   dataDir: z.string().default('./data'),
   /** `postgres://...` or `sqlite:/path/file.db`; default a SQLite file under dataDir. */
   databaseUrl: z.string().optional(),
@@ -89,6 +94,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     host: env.HOST,
     mqttUrl: env.MQTT_URL || undefined,
     mqttPort: env.MQTT_PORT,
+    mqttDynsec: env.MQTT_DYNSEC === '1' || env.MQTT_DYNSEC === 'true',
     dataDir: env.MARQUEE_DATA_DIR,
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateScreenResponse } from '../../protocol';
+import type { CreateScreenResponse, Screen } from '../../protocol';
 import { buildRenderer } from '../../desktop/src/host/build-renderer';
 import { startConsoleHost, type ConsoleHost } from '../../desktop/src/host/console-host';
 import { startAgentProcess, type AgentProcess } from '../helpers/agent-process';
@@ -144,6 +144,27 @@ describe('the console in Chromium', () => {
     const status = pageA.getByTestId('command-status').first();
     await expect.poll(() => status.getAttribute('data-status'), poll).toBe('succeeded');
     await pageA.screenshot({ path: screenshotPath('console-screen-detail') });
+  });
+
+  it("shows the screen controller's network and sizes in the detail", async () => {
+    // What the agent measured on this host, as the server keeps it.
+    const { token } = await login(server);
+    const { body } = await api<{ screen: Screen }>(
+      server,
+      'GET',
+      '/api/screens/e2e-c1',
+      undefined,
+      token,
+    );
+    const ip = body.screen.telemetry?.network?.ip;
+    const iface = Object.entries(os.networkInterfaces()).find(([, addrs]) =>
+      addrs?.some((a) => !a.internal && a.family === 'IPv4'),
+    );
+    if (iface) expect(ip).toBeTruthy();
+    const details = pageA.getByTestId('system-details');
+    await details.waitFor();
+    await expect.poll(() => pageA.getByTestId('system-ip').innerText(), poll).toBe(ip ?? '—');
+    expect(await details.innerText()).toMatch(/Memory\s+[\d.]+ GB/);
   });
 
   it('chats between two consoles with typing and read receipts', async () => {

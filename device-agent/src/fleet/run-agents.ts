@@ -43,7 +43,7 @@ export async function runSimulatedAgents(opts: RunAgentsOptions): Promise<Agent[
         },
         dataDir: join(opts.dataDir, screen.id),
         telemetryIntervalMs: opts.telemetryIntervalMs ?? 10_000,
-        willDelayS: opts.willDelayS ?? 5,
+        willDelayS: opts.willDelayS,
         player: { type: 'simulated', simulateSystem: true },
         // Simulated events are not worth a disk flush each; a real screen keeps fsync on.
         queue: { fsync: false },

@@ -12,6 +12,7 @@ import type { Alarm, EventPayload, Screen } from '../../../protocol';
 import type { ServerConfig } from '../config';
 import type { Logger } from '../log';
 import { clearAlarm, openAlarmKeys, openKey, raiseAlarm, type RaiseSpec } from './alarms-repo';
+import { FOLDED_FAULTS_CODE, clearFault, forgetFoldedFaults, raiseFault } from './fault-alarms';
 
 /** Temperature must fall this far under the threshold to clear (no flapping at the line). */
 const TEMPERATURE_HYSTERESIS_C = 3;
@@ -24,6 +25,8 @@ export class AlarmEvaluator {
   private openKeys = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
+  /** Per screen, the last fault write: a screen's faults apply in the order they arrived. */
+  private readonly faultChains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly knex: Knex,
@@ -73,6 +76,8 @@ export class AlarmEvaluator {
 
   /** Temperature, on every applied telemetry message. */
   onTelemetry(screen: Screen): void {
+    // A retired screen is out of service: whatever its agent still sends alarms nobody.
+    if (screen.retired) return;
     const t = screen.telemetry?.temperatureC;
     if (t === null || t === undefined) return;
     const key = openKey(screen.id, 'temperature');
@@ -94,18 +99,47 @@ export class AlarmEvaluator {
 
   /** Faults the agent reports: raised and cleared by the agent's own events. */
   onEvent(screen: Screen, event: EventPayload): void {
+    void this.handleEvent(screen, event).catch((err: unknown) =>
+      this.log.error({ err }, `fault alarm ${event.kind === 'fault' ? 'raise' : 'clear'} failed`),
+    );
+  }
+
+  /**
+   * The same, as a promise that settles once the alarm is stored (rejects if it could not be).
+   * Fault alarms are capped per screen and the rest grouped (fault-alarms.ts, README.md).
+   */
+  handleEvent(screen: Screen, event: EventPayload): Promise<void> {
+    if (screen.retired || (event.kind !== 'fault' && event.kind !== 'faultCleared')) {
+      return Promise.resolve();
+    }
+    // In order per screen: a `faultCleared` must not overtake its `fault` (on PostgreSQL the
+    // two transactions would otherwise race), and the cap folds the codes that came last.
+    const previous = this.faultChains.get(screen.id) ?? Promise.resolve();
+    const run = previous.catch(() => {}).then(() => this.applyFault(screen, event));
+    const tail = run.catch(() => {});
+    this.faultChains.set(screen.id, tail);
+    void tail.then(() => {
+      if (this.faultChains.get(screen.id) === tail) this.faultChains.delete(screen.id);
+    });
+    return run;
+  }
+
+  private async applyFault(screen: Screen, event: EventPayload): Promise<void> {
     if (event.kind === 'fault') {
-      void this.raise({
+      const { alarm, isNew } = await raiseFault(this.knex, {
         screenId: screen.id,
-        kind: 'fault',
+        screenName: screen.name,
         code: event.code,
         severity: event.severity,
-        message: `${screen.name}: ${event.message || event.code}`,
-      }).catch((err: unknown) => this.log.error({ err }, 'fault alarm failed'));
+        message: event.message,
+      });
+      this.openKeys.add(openKey(screen.id, 'fault', alarm.code));
+      this.publish(alarm, isNew);
     } else if (event.kind === 'faultCleared') {
-      void this.clear(openKey(screen.id, 'fault', event.code)).catch((err: unknown) =>
-        this.log.error({ err }, 'fault clear failed'),
-      );
+      const alarm = await clearFault(this.knex, screen.id, screen.name, event.code);
+      if (!alarm) return;
+      if (alarm.status === 'cleared') this.openKeys.delete(openKey(screen.id, 'fault', alarm.code));
+      this.publish(alarm, false);
     }
   }
 
@@ -162,19 +196,28 @@ export class AlarmEvaluator {
         });
       }
     }
-    // Open timer alarms whose condition has ended.
-    const open: (Row & { kind: string; open_key: string; retired: boolean | number })[] =
-      await this.knex('alarms')
-        .join('screens', 'screens.id', 'alarms.screen_id')
-        .whereNotNull('alarms.open_key')
-        .whereIn('alarms.kind', ['lost', 'offline', 'heartbeat'])
-        .select(
-          'alarms.kind',
-          'alarms.open_key',
-          'screens.state',
-          'screens.last_seen',
-          'screens.retired',
-        );
+    // Open timer alarms whose condition has ended, and every open alarm of a retired screen.
+    const open: (Row & {
+      kind: string;
+      code: string;
+      screen_id: string;
+      open_key: string;
+      retired: boolean | number;
+    })[] = await this.knex('alarms')
+      .join('screens', 'screens.id', 'alarms.screen_id')
+      .whereNotNull('alarms.open_key')
+      .andWhere((q) =>
+        q.whereIn('alarms.kind', ['lost', 'offline', 'heartbeat']).orWhere('screens.retired', true),
+      )
+      .select(
+        'alarms.kind',
+        'alarms.code',
+        'alarms.screen_id',
+        'alarms.open_key',
+        'screens.state',
+        'screens.last_seen',
+        'screens.retired',
+      );
     for (const a of open) {
       const still =
         !a.retired &&
@@ -183,7 +226,11 @@ export class AlarmEvaluator {
             a.last_seen !== null &&
             now - Number(a.last_seen) >= this.config.heartbeatTimeoutMs
           : a.state === a.kind);
-      if (!still) await this.clear(a.open_key);
+      if (still) continue;
+      await this.clear(a.open_key);
+      if (a.kind === 'fault' && a.code === FOLDED_FAULTS_CODE) {
+        await forgetFoldedFaults(this.knex, a.screen_id);
+      }
     }
   }
 

@@ -64,60 +64,78 @@ export async function raiseAlarm(
   spec: RaiseSpec,
   now = Date.now(),
 ): Promise<{ alarm: Alarm; isNew: boolean }> {
-  const key = openKey(spec.screenId, spec.kind, spec.code);
   return knex.transaction(async (trx) => {
     const rev = await reserveRevisions(trx, 1);
-    const existing = await trx<AlarmRow>('alarms').where({ open_key: key }).first();
-    if (existing) {
-      const patch = {
-        count: Number(existing.count) + 1,
-        updated_at: now,
-        message: spec.message,
-        severity: spec.severity,
-        flapping: spec.flapping ?? Boolean(existing.flapping),
-        rev,
-      };
-      await trx('alarms').where({ id: existing.id }).update(patch);
-      return { alarm: rowToAlarm({ ...existing, ...patch }), isNew: false };
-    }
-    const row: AlarmRow = {
-      id: newId(),
-      screen_id: spec.screenId,
-      kind: spec.kind,
-      code: spec.code ?? '',
-      severity: spec.severity,
-      status: 'active',
-      message: spec.message,
-      flapping: spec.flapping ?? false,
-      count: 1,
-      raised_at: now,
-      updated_at: now,
-      acknowledged_by: null,
-      cleared_at: null,
-      open_key: key,
-      rev,
-    };
-    await trx('alarms').insert(row);
-    return { alarm: rowToAlarm(row), isNew: true };
+    return raiseInTransaction(trx, spec, rev, now);
   });
 }
 
-export async function clearAlarm(knex: Knex, key: string, now = Date.now()): Promise<Alarm | null> {
-  return knex.transaction(async (trx) => {
-    // Locked: a clear racing a raise or an acknowledgement must see the other's result.
-    const existing = await trx<AlarmRow>('alarms').where({ open_key: key }).forUpdate().first();
-    if (!existing) return null;
-    const rev = await reserveRevisions(trx, 1);
+/** Raise (or update the open one) inside a transaction that already holds revision `rev`. */
+export async function raiseInTransaction(
+  trx: Knex.Transaction,
+  spec: RaiseSpec,
+  rev: number,
+  now: number,
+): Promise<{ alarm: Alarm; isNew: boolean }> {
+  const key = openKey(spec.screenId, spec.kind, spec.code);
+  const existing = await trx<AlarmRow>('alarms').where({ open_key: key }).first();
+  if (existing) {
     const patch = {
-      status: 'cleared' as const,
-      cleared_at: now,
+      count: Number(existing.count) + 1,
       updated_at: now,
-      open_key: null,
+      message: spec.message,
+      severity: spec.severity,
+      flapping: spec.flapping ?? Boolean(existing.flapping),
       rev,
     };
     await trx('alarms').where({ id: existing.id }).update(patch);
-    return rowToAlarm({ ...existing, ...patch });
-  });
+    return { alarm: rowToAlarm({ ...existing, ...patch }), isNew: false };
+  }
+  const row: AlarmRow = {
+    id: newId(),
+    screen_id: spec.screenId,
+    kind: spec.kind,
+    code: spec.code ?? '',
+    severity: spec.severity,
+    status: 'active',
+    message: spec.message,
+    flapping: spec.flapping ?? false,
+    count: 1,
+    raised_at: now,
+    updated_at: now,
+    acknowledged_by: null,
+    cleared_at: null,
+    open_key: key,
+    rev,
+  };
+  await trx('alarms').insert(row);
+  return { alarm: rowToAlarm(row), isNew: true };
+}
+
+export async function clearAlarm(knex: Knex, key: string, now = Date.now()): Promise<Alarm | null> {
+  return knex.transaction((trx) => clearInTransaction(trx, key, now));
+}
+
+/** `reserved`: a revision the transaction already holds (taken first, as the fault cap does). */
+export async function clearInTransaction(
+  trx: Knex.Transaction,
+  key: string,
+  now: number,
+  reserved?: number,
+): Promise<Alarm | null> {
+  // Locked: a clear racing a raise or an acknowledgement must see the other's result.
+  const existing = await trx<AlarmRow>('alarms').where({ open_key: key }).forUpdate().first();
+  if (!existing) return null;
+  const rev = reserved ?? (await reserveRevisions(trx, 1));
+  const patch = {
+    status: 'cleared' as const,
+    cleared_at: now,
+    updated_at: now,
+    open_key: null,
+    rev,
+  };
+  await trx('alarms').where({ id: existing.id }).update(patch);
+  return rowToAlarm({ ...existing, ...patch });
 }
 
 /** Acknowledging is idempotent: an acknowledged alarm stays as it is; a cleared one is refused. */

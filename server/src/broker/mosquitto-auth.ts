@@ -4,12 +4,22 @@
  * iterations, 12-byte salt, as mosquitto_passwd writes), computed when the credentials are
  * issued — the server never keeps a device's password itself.
  * After writing the files, reload Mosquitto (SIGHUP) so rotated credentials take effect.
+ * Client ids are tied to usernames by the listener's `use_username_as_clientid true`
+ * (resources/mosquitto/marquee.conf): ACLs cannot stop a CONNECT, only topics.
  */
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { TOPIC_ROOT } from '../../../protocol';
+import { TOPIC_ROOT, isReservedScreenId } from '../../../protocol';
+import {
+  CONTROL_ACLS,
+  CONTROL_ROLE,
+  SERVER_ACLS,
+  SERVER_ROLE,
+  deviceAcls,
+  deviceRole,
+} from './dynamic-security';
 
 const ITERATIONS = 101;
 
@@ -36,18 +46,28 @@ export function renderAcl(serverUsername: string): string {
   ].join('\n');
 }
 
-export async function renderPasswordFile(
+/** Every screen that may log in, with its Mosquitto hash. */
+async function deviceLogins(
   knex: Knex,
-  server: { username: string; password: string },
-): Promise<string> {
-  const rows = await knex('device_credentials')
+  serverUsername: string,
+): Promise<{ screen_id: string; mosquitto_hash: string }[]> {
+  const rows = (await knex('device_credentials')
     .join('screens', 'screens.id', 'device_credentials.screen_id')
     .where('screens.retired', false)
     .whereNotNull('device_credentials.mosquitto_hash')
     .orderBy('screen_id')
-    .select('screen_id', 'mosquitto_hash');
+    .select('screen_id', 'mosquitto_hash')) as { screen_id: string; mosquitto_hash: string }[];
+  // Registration refuses these ids; a row from before that rule must not become a second
+  // login for the server's identity.
+  return rows.filter((r) => r.screen_id !== serverUsername && !isReservedScreenId(r.screen_id));
+}
+
+export async function renderPasswordFile(
+  knex: Knex,
+  server: { username: string; password: string },
+): Promise<string> {
   const lines = [`${server.username}:${mosquittoHash(server.password)}`];
-  for (const r of rows as { screen_id: string; mosquitto_hash: string }[])
+  for (const r of await deviceLogins(knex, server.username))
     lines.push(`${r.screen_id}:${r.mosquitto_hash}`);
   return lines.join('\n') + '\n';
 }
@@ -66,4 +86,63 @@ export async function writeMosquittoAuth(
   fs.renameSync(`${passwordFile}.tmp`, passwordFile);
   fs.writeFileSync(aclFile, renderAcl(server.username));
   return { passwordFile, aclFile, devices: passwords.trim().split('\n').length - 1 };
+}
+
+/** `$7$iterations$salt$hash` (what mosquittoHash writes) → the plugin's client fields. */
+function dynsecPassword(hash: string): { password: string; salt: string; iterations: number } {
+  const [, , iterations, salt, password] = hash.split('$');
+  return { password: password!, salt: salt!, iterations: Number(iterations) };
+}
+
+/**
+ * The dynamic security plugin's initial file: the server's login (admin of the plugin, and
+ * every screen topic) and one client + role per registered screen, bound to its own client
+ * id. Written while Mosquitto is stopped (the plugin owns the file while it runs); after that
+ * the server keeps it current live (MQTT_DYNSEC=1).
+ */
+export async function renderDynsecConfig(
+  knex: Knex,
+  server: { username: string; password: string },
+): Promise<object> {
+  const devices = await deviceLogins(knex, server.username);
+  return {
+    defaultACLAccess: {
+      publishClientSend: false,
+      publishClientReceive: true,
+      subscribe: false,
+      unsubscribe: true,
+    },
+    clients: [
+      {
+        username: server.username,
+        textName: 'Marquee server',
+        ...dynsecPassword(mosquittoHash(server.password)),
+        roles: [{ rolename: CONTROL_ROLE }, { rolename: SERVER_ROLE }],
+      },
+      ...devices.map((d) => ({
+        username: d.screen_id,
+        clientid: d.screen_id,
+        ...dynsecPassword(d.mosquitto_hash),
+        roles: [{ rolename: deviceRole(d.screen_id) }],
+      })),
+    ],
+    groups: [],
+    roles: [
+      { rolename: CONTROL_ROLE, acls: CONTROL_ACLS },
+      { rolename: SERVER_ROLE, acls: SERVER_ACLS },
+      ...devices.map((d) => ({ rolename: deviceRole(d.screen_id), acls: deviceAcls(d.screen_id) })),
+    ],
+  };
+}
+
+export async function writeDynsecConfig(
+  knex: Knex,
+  file: string,
+  server: { username: string; password: string },
+): Promise<{ file: string; devices: number }> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const config = (await renderDynsecConfig(knex, server)) as { clients: unknown[] };
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(config, null, 2), { mode: 0o600 });
+  fs.renameSync(`${file}.tmp`, file);
+  return { file, devices: config.clients.length - 1 };
 }

@@ -5,6 +5,7 @@
  */
 import type { Screen, ScreenTelemetryPatch, User } from '../../../protocol';
 import type { Feature, ServerContext } from '../context';
+import type { DeviceSessions } from '../broker/device-sessions';
 import { KnexBatchStore, SqliteBatchStore } from './batch-store';
 import { FleetState } from './fleet-state';
 import { fleetRoutes } from './fleet-routes';
@@ -30,12 +31,24 @@ export interface FleetFeature extends Feature {
   advertisers: AdvertiserLive;
 }
 
+/** The server's own login on an external broker: no screen may take it as its id. */
+function mqttUsername(mqttUrl: string | undefined): string | undefined {
+  if (!mqttUrl) return undefined;
+  try {
+    return decodeURIComponent(new URL(mqttUrl).username) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function createFleetFeature(
   ctx: ServerContext,
   opts: {
     handlers?: IngestHandlers;
     /** Screens an advertiser may see (those their conversations are about). */
     advertiserScreens?: (userId: string) => Promise<Set<string>>;
+    /** Ends a device's live MQTT session when its credentials are rotated or it is retired. */
+    deviceSessions?: DeviceSessions;
   } = {},
 ): Promise<FleetFeature> {
   const state = new FleetState();
@@ -112,8 +125,13 @@ export async function createFleetFeature(
     advertisers,
     registerRoutes(router) {
       router.use(
-        fleetRoutes(ctx.knex, state, canSee, async (userId, role) =>
-          watchesWholeFleet({ role: role as User['role'] }) ? 'all' : advertiserScreens(userId),
+        fleetRoutes(
+          ctx.knex,
+          state,
+          canSee,
+          async (userId, role) =>
+            watchesWholeFleet({ role: role as User['role'] }) ? 'all' : advertiserScreens(userId),
+          { sessions: opts.deviceSessions, serviceUsername: mqttUsername(ctx.config.mqttUrl) },
         ),
       );
     },

@@ -1,11 +1,18 @@
 /** REST for the screen registry: list, read, create, edit, retire, credentials, history. */
 import { Router } from 'express';
 import type { Knex } from 'knex';
-import { CreateScreenRequest, ScreenId, UpdateScreenRequest, type Screen } from '../../../protocol';
+import {
+  CreateScreenRequest,
+  RESERVED_ID_MESSAGE,
+  ScreenId,
+  UpdateScreenRequest,
+  type Screen,
+} from '../../../protocol';
+import { noDeviceSessions, type DeviceSessions } from '../broker/device-sessions';
 import { AppError } from '../errors';
 import { parseBody, requireRole, route, userOf } from '../http/middleware';
 import type { FleetState } from './fleet-state';
-import { createScreen, rotateCredentials, screenHistory } from './screens-repo';
+import { createScreen, revokeCredentials, rotateCredentials, screenHistory } from './screens-repo';
 
 const HISTORY_DEFAULT_MS = 24 * 3600_000;
 
@@ -15,8 +22,29 @@ export function fleetRoutes(
   canSee: (userId: string, role: string, screenId: string) => Promise<boolean>,
   /** The screens a user may see, computed once per request ('all' for operators and admins). */
   visibleIds: (userId: string, role: string) => Promise<Set<string> | 'all'>,
+  devices: {
+    sessions?: DeviceSessions;
+    /** The server's login on an external broker (MQTT_URL), reserved like `marquee-server…`. */
+    serviceUsername?: string;
+  } = {},
 ): Router {
   const router = Router();
+  const sessions = devices.sessions ?? noDeviceSessions;
+  /**
+   * The database change is made first and stands; when the broker cannot be told (dynamic
+   * security unreachable), the caller hears it and can repeat by rotating the credentials.
+   */
+  const tellBroker = async (screenId: string, retry: string, call: () => Promise<void>) => {
+    try {
+      await call();
+    } catch (err) {
+      throw new AppError(
+        'unavailable',
+        `The change to screen "${screenId}" is saved, but the MQTT broker could not be updated (${(err as Error).message}). ${retry} once the broker is reachable.`,
+      );
+    }
+  };
+  const ROTATE_AGAIN = "Issue new credentials (rotate the screen's credentials)";
   const screenOr404 = async (id: string, userId: string, role: string): Promise<Screen> => {
     const screen = ScreenId.safeParse(id).success ? fleet.get(id) : undefined;
     if (!screen || !(await canSee(userId, role, id)))
@@ -60,8 +88,13 @@ export function fleetRoutes(
     requireRole('admin'),
     route(async (req, res) => {
       const body = parseBody(CreateScreenRequest, req.body);
+      if (body.id !== undefined && body.id === devices.serviceUsername)
+        throw new AppError('bad_request', RESERVED_ID_MESSAGE);
       const created = await createScreen(knex, body);
       fleet.putRegistry(created.screen);
+      await tellBroker(created.screen.id, ROTATE_AGAIN, () =>
+        sessions.credentialsIssued(created.screen.id, created.credentials.password),
+      );
       res.status(201).json(created);
     }),
   );
@@ -93,7 +126,10 @@ export function fleetRoutes(
     route(async (req, res) => {
       const user = userOf(res);
       const screen = await screenOr404(String(req.params.id), user.id, user.role);
+      // Credentials first (in the database, for every node), then the live session.
+      await revokeCredentials(knex, screen.id);
       fleet.putRegistry({ ...screen, retired: true });
+      await tellBroker(screen.id, 'Retire it again', () => sessions.retired(screen.id));
       res.json({ screen: fleet.get(screen.id) });
     }),
   );
@@ -104,7 +140,13 @@ export function fleetRoutes(
     route(async (req, res) => {
       const user = userOf(res);
       const screen = await screenOr404(String(req.params.id), user.id, user.role);
-      res.json({ credentials: await rotateCredentials(knex, screen.id) });
+      if (screen.retired)
+        throw new AppError('conflict', `Screen "${screen.id}" is retired: it has no credentials.`);
+      const credentials = await rotateCredentials(knex, screen.id);
+      await tellBroker(screen.id, ROTATE_AGAIN, () =>
+        sessions.credentialsIssued(screen.id, credentials.password),
+      );
+      res.json({ credentials });
     }),
   );
 

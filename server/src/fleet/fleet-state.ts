@@ -40,6 +40,9 @@ export interface DirtyBatch {
 }
 
 export class FleetState {
+  /** The server's clock: a `lost` is stamped with the time the server learned of it. */
+  constructor(private readonly now: () => number = Date.now) {}
+
   private readonly runtimes = new Map<string, Runtime>();
   private dirty = new Set<string>();
   /** Dirty screens whose change is more than telemetry (state, registry): sent whole. */
@@ -96,16 +99,20 @@ export class FleetState {
       runtime.telemetrySeq = -1;
     }
     const changed = prev.state !== p.state;
+    // A Last Will is composed when the agent connects, so its `ts` is the connect time, not
+    // the moment the screen was lost: the time of a `lost` is when the broker delivered it
+    // here. (`online` and `offline` are composed when they happen; their `ts` stands.)
+    const at = p.state === 'lost' ? this.now() : p.ts;
     runtime.screen = {
       ...prev,
       state: p.state,
-      stateSince: changed || prev.stateSince === null ? p.ts : prev.stateSince,
+      stateSince: changed || prev.stateSince === null ? at : prev.stateSince,
       lastSeen: Math.max(prev.lastSeen ?? 0, p.ts),
       agentVersion: p.agentVersion,
       capabilities: p.capabilities,
     };
     if (changed || newBoot) {
-      this.stateHistory.push({ screen_id: screenId, state: p.state, boot_id: p.bootId, ts: p.ts });
+      this.stateHistory.push({ screen_id: screenId, state: p.state, boot_id: p.bootId, ts: at });
     }
     this.dirty.add(screenId);
     this.full.add(screenId);
@@ -134,6 +141,10 @@ export class FleetState {
       uptimeS: p.uptimeS,
       display: p.display,
       content: p.content,
+      load1: p.cpu.load1,
+      memoryTotalMb: p.memory.totalMb,
+      diskTotalGb: p.disk?.totalGb ?? null,
+      network: p.network,
     };
     runtime.screen = {
       ...runtime.screen,

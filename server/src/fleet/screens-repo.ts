@@ -70,7 +70,7 @@ export async function createScreen(
   });
 }
 
-/** New device credentials; the old ones stop working at the device's next connect. */
+/** New device credentials; the old ones stop working at once (the route also ends the live session). */
 export async function rotateCredentials(knex: Knex, screenId: string): Promise<DeviceCredentials> {
   const password = newSecret();
   const updated = await knex('device_credentials')
@@ -82,6 +82,14 @@ export async function rotateCredentials(knex: Knex, screenId: string): Promise<D
     });
   if (updated === 0) throw new AppError('not_found', `no screen "${screenId}"`);
   return { username: screenId, password };
+}
+
+/**
+ * A retired screen's device may not log in again: its credentials go at once (the `retired`
+ * flag reaches the database with the next status write; this does not wait for it).
+ */
+export async function revokeCredentials(knex: Knex, screenId: string): Promise<void> {
+  await knex('device_credentials').where({ screen_id: screenId }).delete();
 }
 
 export async function verifyDeviceCredentials(

@@ -1,15 +1,23 @@
 /**
  * `npm run mosquitto:auth -- --out DIR`: writes marquee.passwd and marquee.acl for an external
  * Mosquitto from the server's database (DATABASE_URL / MARQUEE_DATA_DIR as for the server).
+ * `--dynsec` writes DIR/dynamic-security.json instead: the dynamic security plugin's initial
+ * file (resources/mosquitto/marquee-dynsec.conf), after which the server provisions live.
  * The server's own MQTT login comes from MQTT_URL's user:password.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { configFromEnv, resolveDatabaseUrl } from '../config';
 import { openDatabase } from '../db/connect';
 import { migrateToLatest } from '../db/migrations';
-import { writeMosquittoAuth } from '../broker/mosquitto-auth';
+import { writeDynsecConfig, writeMosquittoAuth } from '../broker/mosquitto-auth';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: './data/mosquitto' } } });
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string', default: './data/mosquitto' },
+    dynsec: { type: 'boolean', default: false },
+  },
+});
 
 async function main() {
   const config = configFromEnv();
@@ -23,10 +31,23 @@ async function main() {
   const db = openDatabase(resolveDatabaseUrl(config));
   try {
     await migrateToLatest(db.knex);
-    const out = await writeMosquittoAuth(db.knex, values.out!, {
+    const login = {
       username: decodeURIComponent(url.username),
       password: decodeURIComponent(url.password),
-    });
+    };
+    if (values.dynsec) {
+      const written = await writeDynsecConfig(
+        db.knex,
+        path.join(values.out!, 'dynamic-security.json'),
+        login,
+      );
+      console.log(`wrote ${written.file} (${written.devices} devices + the server)`);
+      console.log(
+        'with Mosquitto stopped, point plugin_opt_config_file at it (resources/mosquitto/marquee-dynsec.conf), start Mosquitto, then run the server with MQTT_DYNSEC=1',
+      );
+      return;
+    }
+    const out = await writeMosquittoAuth(db.knex, values.out!, login);
     console.log(
       `wrote ${out.passwordFile} (${out.devices} devices + the server) and ${out.aclFile}`,
     );

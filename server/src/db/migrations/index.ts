@@ -7,6 +7,7 @@ import * as m001 from './001_core';
 import * as m002 from './002_fleet_ops';
 import * as m003 from './003_chat';
 import * as m004 from './004_user_disabled';
+import * as m005 from './005_alarm_fault_overflow';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +19,7 @@ const migrations: [string, Migration][] = [
   ['002_fleet_ops', m002],
   ['003_chat', m003],
   ['004_user_disabled', m004],
+  ['005_alarm_fault_overflow', m005],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -18,6 +18,7 @@ import { Empty, StateBadge } from '../components/common';
 import { Icon } from '../components/Icon';
 import { Sparkline, type Point } from '../components/Sparkline';
 import { AlarmRow } from '../components/AlarmRow';
+import { SystemDetails } from '../features/screen/SystemDetails';
 
 const MAX_POINTS = 720;
 
@@ -548,6 +549,8 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
             />
           </div>
         </section>
+
+        <SystemDetails telemetry={t} />
 
         <section className="panel span-2" aria-labelledby="timeline-title">
           <h2 id="timeline-title">State timeline</h2>
