@@ -92,20 +92,21 @@ export class AlarmEvaluator {
     }
   }
 
-  /** Faults the agent reports: raised and cleared by the agent's own events. */
-  onEvent(screen: Screen, event: EventPayload): void {
+  /**
+   * Faults the agent reports: raised and cleared by the agent's own events. Resolves once the
+   * alarm is stored; a failure rejects, and the caller retries before the event is acknowledged.
+   */
+  async onEvent(screen: Screen, event: EventPayload): Promise<void> {
     if (event.kind === 'fault') {
-      void this.raise({
+      await this.raise({
         screenId: screen.id,
         kind: 'fault',
         code: event.code,
         severity: event.severity,
         message: `${screen.name}: ${event.message || event.code}`,
-      }).catch((err: unknown) => this.log.error({ err }, 'fault alarm failed'));
+      });
     } else if (event.kind === 'faultCleared') {
-      void this.clear(openKey(screen.id, 'fault', event.code)).catch((err: unknown) =>
-        this.log.error({ err }, 'fault clear failed'),
-      );
+      await this.clear(openKey(screen.id, 'fault', event.code));
     }
   }
 
