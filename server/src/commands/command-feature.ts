@@ -18,7 +18,7 @@ import {
 } from '../../../protocol';
 import type { MqttLink } from '../broker/mqtt-link';
 import type { Feature, ServerContext } from '../context';
-import { retryWrite } from '../db/retry-write';
+import { RefusedWrite, retryWrite } from '../db/retry-write';
 import { AppError } from '../errors';
 import { FLEET_ROOM, watchesWholeFleet } from '../fleet/fleet-feature';
 import type { FleetState } from '../fleet/fleet-state';
@@ -114,7 +114,11 @@ export function createCommandFeature(
       `result of command ${commandId}`,
       () => advanceCommand(ctx.knex, commandId, result.status, result.detail ?? null, screenId),
       { log: ctx.log, signal: stopping.signal },
-    );
+    ).catch((err: unknown) => {
+      if (!(err instanceof RefusedWrite)) throw err;
+      ctx.log.error({ err, commandId }, 'command result not stored');
+      return null;
+    });
     if (c) emit(c);
   };
 

@@ -13,7 +13,7 @@
  */
 import { parseTopic, type CommandResultPayload, type EventPayload } from '../../../protocol';
 import type { AlarmEvaluator } from '../alarms/alarm-evaluator';
-import { retryWrite } from '../db/retry-write';
+import { RefusedWrite, retryWrite } from '../db/retry-write';
 import type { Logger } from '../log';
 import type { EventStore } from './event-store';
 import type { FleetState } from './fleet-state';
@@ -58,7 +58,10 @@ export function bindDurableIngest(
           `${event.kind} alarm of ${screenId}`,
           () => deps.evaluator().onEvent(screen, event),
           { log: deps.log, signal: stopping.signal },
-        );
+        ).catch((err: unknown) => {
+          if (!(err instanceof RefusedWrite)) throw err;
+          deps.log.error({ err, screenId, code: event.code }, 'fault alarm not stored');
+        });
       });
     alarmChains.set(screenId, next);
     void next

@@ -10,7 +10,7 @@
  */
 import type { Knex } from 'knex';
 import type { EventPayload } from '../../../protocol';
-import { retryWrite } from '../db/retry-write';
+import { RefusedWrite, retryWrite } from '../db/retry-write';
 import type { Logger } from '../log';
 
 const CHUNK = 300;
@@ -27,7 +27,9 @@ interface EventRow {
 
 interface Waiting {
   row: EventRow;
-  stored(): void;
+  /** The link may acknowledge it: stored, or refused for good. */
+  settled(): void;
+  /** Not stored (the server stopped): the link must not acknowledge it. */
   failed(err: unknown): void;
 }
 
@@ -42,9 +44,12 @@ export class EventStore {
     private readonly log: Logger,
   ) {}
 
-  /** Resolves when the event is stored; rejects only if the server stops before that. */
+  /**
+   * Resolves when the event is stored (or refused by the database for its data, logged);
+   * rejects only if the server stops before that.
+   */
   add(screenId: string, event: EventPayload): Promise<void> {
-    return new Promise((stored, failed) => {
+    return new Promise((settled, failed) => {
       this.buffer.push({
         row: {
           screen_id: screenId,
@@ -53,7 +58,7 @@ export class EventStore {
           ts: event.ts,
           payload: JSON.stringify(event),
         },
-        stored,
+        settled,
         failed,
       });
       this.schedule();
@@ -83,21 +88,34 @@ export class EventStore {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.flushing = (async () => {
-      try {
-        await retryWrite(`history of ${batch.length} event(s)`, () => this.insert(batch), {
-          log: this.log,
-          signal: this.stopping.signal,
-        });
-        for (const w of batch) w.stored();
-      } catch (err) {
-        for (const w of batch) w.failed(err);
-      }
-    })().finally(() => {
+    this.flushing = this.write(batch).finally(() => {
       this.flushing = null;
       if (this.buffer.length) this.schedule();
     });
     await this.flushing;
+  }
+
+  /**
+   * Writes a batch; if the database refuses it for its data, each event is written alone, so
+   * only the one it refuses is let go (logged, and acknowledged: a redelivery would be refused
+   * the same way) and the rest are stored.
+   */
+  private async write(batch: Waiting[]): Promise<void> {
+    const opts = { log: this.log, signal: this.stopping.signal };
+    try {
+      await retryWrite(`history of ${batch.length} event(s)`, () => this.insert(batch), opts);
+      for (const w of batch) w.settled();
+      return;
+    } catch (err) {
+      if (!(err instanceof RefusedWrite) || batch.length === 1) {
+        if (err instanceof RefusedWrite) {
+          this.log.error({ err, screenId: batch[0]!.row.screen_id }, 'event not stored');
+          batch[0]!.settled();
+        } else for (const w of batch) w.failed(err);
+        return;
+      }
+    }
+    for (const w of batch) await this.write([w]);
   }
 
   private async insert(batch: Waiting[]): Promise<void> {
