@@ -182,6 +182,8 @@ export function createCommandFeature(
       return { commands: await commandsInWindow(ctx.knex, from, to) };
     },
     start() {
+      // A node (re)starting offers what is pending at once: it knows nothing of past offers.
+      offerLater('offering pending commands at start', offers.offerAllAgain());
       timer = setInterval(() => {
         if (sweeping) return;
         sweeping = sweep()
