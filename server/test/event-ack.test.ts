@@ -12,7 +12,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateScreenResponse } from '../../protocol';
+import type { CreateScreenResponse, Responses } from '../../protocol';
 import { startMosquitto, type MosquittoProcess } from '../../test/helpers/mosquitto-process';
 import { startRecordingAgent, type RecordingAgent } from '../../test/helpers/recording-agents';
 import { api, login, startTestServer, waitFor, type TestServer } from '../../test/helpers/server';
@@ -22,6 +22,7 @@ const AGENTS = 20;
 const FAULTS_PER_AGENT = 5; // 100 fault events
 const EVENT_EVERY_MS = 40;
 const OUTAGE_MS = 2_000;
+const COMMAND_TAKES_MS = 2_500;
 
 if (!PG_URL) {
   console.warn(
@@ -74,6 +75,7 @@ describe.skipIf(!PG_URL).each(['aedes', 'mosquitto'] as const)(
             screenId: id,
             brokerUrl: server.mqttUrl,
             password: res.body.credentials.password,
+            executeDelayMs: COMMAND_TAKES_MS,
           }),
         );
       }
@@ -107,6 +109,7 @@ describe.skipIf(!PG_URL).each(['aedes', 'mosquitto'] as const)(
         await new Promise((r) => setTimeout(r, EVENT_EVERY_MS));
       }
       await outage;
+      const databaseBackAt = Date.now();
 
       const stored = async () =>
         (await server.ctx
@@ -136,6 +139,7 @@ describe.skipIf(!PG_URL).each(['aedes', 'mosquitto'] as const)(
         );
       });
 
+      const storedAfterMs = Date.now() - databaseBackAt;
       const rows = await stored();
       expect(rows).toHaveLength(total);
       expect(new Set(rows.map((r) => `${r.screen_id}/${r.event_id}`)).size).toBe(total);
@@ -160,9 +164,55 @@ describe.skipIf(!PG_URL).each(['aedes', 'mosquitto'] as const)(
       ).toEqual(expected);
       expect(faultKeys(await alarms())).toEqual(expected);
       console.log(
-        `[event ack ${brokerKind}] ${total} fault events from ${AGENTS} agents across a ${OUTAGE_MS} ms PostgreSQL outage: ${rows.length} stored once, ${(await alarms()).length} alarms`,
+        `[event ack ${brokerKind}] ${total} fault events from ${AGENTS} agents across a ${OUTAGE_MS} ms PostgreSQL outage: ${rows.length} stored once, ${(await alarms()).length} alarms, all within ${storedAfterMs} ms of the database's return`,
       );
     }, 90_000);
+
+    it('stores command results that arrive while the database is away', async () => {
+      const dbName = new URL(server.ctx.config.databaseUrl!).pathname.slice(1);
+      const { token } = await login(server);
+      const ids: string[] = [];
+      for (const a of agents) {
+        const res = await api<Responses['sendCommand']>(
+          server,
+          'POST',
+          '/api/commands',
+          {
+            commandId: `req-outage-${a.screenId}`,
+            target: { screenIds: [a.screenId] },
+            type: 'setBrightness',
+            params: { brightness: 33 },
+          },
+          token,
+        );
+        ids.push(res.body.commands[0]!.id);
+      }
+      const statuses = async () =>
+        (await server.ctx.knex('commands').whereIn('id', ids).select('status')).map(
+          (r: { status: string }) => r.status,
+        );
+      await waitFor(
+        async () => (await statuses()).every((s) => s === 'accepted' || s === 'succeeded'),
+        10_000,
+        'every command accepted',
+      ).catch(async (err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify(await statuses())}`);
+      });
+      expect(await statuses()).toContain('accepted');
+      // Each agent reports `succeeded` 2.5 s after `accepted`: inside a 4 s outage.
+      await databaseOutage(dbName, COMMAND_TAKES_MS + 1_500);
+      await waitFor(
+        async () => (await statuses()).every((s) => s === 'succeeded'),
+        15_000,
+        'every result stored',
+      ).catch(async (err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify(await statuses())}`);
+      });
+      for (const a of agents)
+        expect(
+          a.executed.filter((c) => (c.params as { brightness?: number }).brightness === 33),
+        ).toHaveLength(1);
+    }, 60_000);
 
     it('lets go of an event whose alarm the database refuses, and keeps serving', async () => {
       const agent = agents[0]!;
@@ -175,23 +225,24 @@ describe.skipIf(!PG_URL).each(['aedes', 'mosquitto'] as const)(
         message: 'x'.repeat(500),
       });
       agent.agent.report({ kind: 'fault', code: 'after', severity: 'warning', message: 'next' });
+      const codes = async () =>
+        (
+          (await server.ctx
+            .knex('screen_events')
+            .where({ screen_id: agent.screenId, kind: 'fault' })
+            .select('payload')) as { payload: string }[]
+        ).map((r) => (JSON.parse(r.payload) as { code: string }).code);
       await waitFor(
         async () =>
-          agent.agent.pendingEvents === 0 &&
+          (await codes()).includes('after') &&
           (await server.ctx
             .knex('alarms')
             .where({ screen_id: agent.screenId, code: 'after' })
             .first()),
         10_000,
-        'the next fault alarmed',
+        'the next fault stored and alarmed',
       );
-      const codes = (
-        (await server.ctx
-          .knex('screen_events')
-          .where({ screen_id: agent.screenId, kind: 'fault' })
-          .select('payload')) as { payload: string }[]
-      ).map((r) => (JSON.parse(r.payload) as { code: string }).code);
-      expect(codes).toEqual(expect.arrayContaining(['too-long', 'after']));
+      expect(await codes()).toEqual(expect.arrayContaining(['too-long', 'after']));
       expect(
         await server.ctx.knex('alarms').where({ screen_id: agent.screenId, code: 'too-long' }),
       ).toHaveLength(0);

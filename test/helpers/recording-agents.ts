@@ -30,6 +30,8 @@ export async function startRecordingAgent(opts: {
   dataDir?: string;
   /** The agent's first reconnect delay (its default is 1 s, jittered). */
   reconnectMinMs?: number;
+  /** How long each command takes to carry out (the simulation's own is instant). */
+  executeDelayMs?: number;
 }): Promise<RecordingAgent> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-agent-'));
   const config = parseConfig({
@@ -51,8 +53,9 @@ export async function startRecordingAgent(opts: {
     start: (l) => inner.start(l),
     read: () => inner.read(),
     stop: () => inner.stop(),
-    execute: (command, signal) => {
+    execute: async (command, signal) => {
       executed.push(command);
+      if (opts.executeDelayMs) await new Promise((r) => setTimeout(r, opts.executeDelayMs));
       return inner.execute(command, signal);
     },
   };
