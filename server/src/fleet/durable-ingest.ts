@@ -87,7 +87,8 @@ export function bindDurableIngest(
       deps.ingest().handle(topic, payload);
       const work = collected;
       collected = [];
-      const parsed = parseTopic(topic);
+      // Telemetry is most of the traffic: only a state topic is parsed a second time.
+      const parsed = topic.endsWith('/state') ? parseTopic(topic) : null;
       if (parsed?.kind === 'state' && deps.fleet.get(parsed.screenId)?.state === 'online') {
         deps.onScreenOnline(parsed.screenId);
       }
