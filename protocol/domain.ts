@@ -96,6 +96,11 @@ export const Alarm = z.object({
 });
 export type Alarm = z.infer<typeof Alarm>;
 
+/**
+ * `queued`: stored by the server; `sent`: handed to the broker, not yet confirmed by the agent
+ * (the server offers it again until the agent answers); `accepted`: the agent has it; then the
+ * agent's result, or `expired`.
+ */
 export const CommandStatus = z.enum([
   'queued',
   'sent',

@@ -19,6 +19,7 @@ import { connectDynamicSecurity } from './broker/dynamic-security';
 import { createAlarmFeature, type AlarmFeature } from './alarms/alarm-feature';
 import { createCommandFeature, type CommandFeature } from './commands/command-feature';
 import { EventStore } from './fleet/event-store';
+import { bindDurableIngest } from './fleet/durable-ingest';
 import { scheduleHistoryMaintenance } from './fleet/history-maintenance';
 import { createFleetFeature, watchesWholeFleet } from './fleet/fleet-feature';
 import type { IngestHandlers } from './fleet/ingest';
@@ -189,14 +190,18 @@ export async function startServer(
     let link: MqttLink | null = null;
     const commands = createCommandFeature(ctx, fleet.state, () => link);
     const events = new EventStore(db.knex, log);
-    Object.assign(handlers, {
-      onEvent: (screenId, event) => {
-        events.add(screenId, event);
-        const screen = fleet.state.get(screenId);
-        if (screen) alarms.evaluator.onEvent(screen, event);
-      },
+    // Events and command results are acknowledged to the broker once stored (durable-ingest.ts).
+    const durable = bindDurableIngest(handlers, {
+      ingest: () => fleet.ingest,
+      fleet: fleet.state,
+      events,
+      evaluator: () => alarms.evaluator,
       onCommandResult: (screenId, commandId, result) =>
         commands.onResult(screenId, commandId, result),
+      onScreenOnline: (screenId) => commands.onScreenOnline(screenId),
+      log,
+    });
+    Object.assign(handlers, {
       onScreenChanged: (screenId) => {
         const screen = fleet.state.get(screenId);
         if (screen) alarms.evaluator.onTelemetry(screen);
@@ -212,7 +217,14 @@ export async function startServer(
       chat,
       alarms,
       commands,
-      { name: 'events', start: () => events.start(), stop: () => events.stop() },
+      {
+        name: 'events',
+        start: () => events.start(),
+        stop: async () => {
+          durable.stop();
+          await events.stop();
+        },
+      },
       historyMaintenanceFeature(db.knex, db.isPostgres, config, log),
       createAuthFeature(ctx),
     ];
@@ -300,7 +312,8 @@ export async function startServer(
       clientId: `marquee-server-${process.env.MARQUEE_NODE_ID ?? 'main'}`,
       ...mqttAuth,
       log,
-      onMessage: (topic, payload) => fleet.ingest.handle(topic, payload),
+      onMessage: (topic, payload) => durable.onMessage(topic, payload),
+      onReconnect: () => commands.onLinkUp(),
     });
     const mqttLink = link;
     cleanups.push(() => mqttLink.close());

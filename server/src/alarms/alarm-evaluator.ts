@@ -97,18 +97,12 @@ export class AlarmEvaluator {
     }
   }
 
-  /** Faults the agent reports: raised and cleared by the agent's own events. */
-  onEvent(screen: Screen, event: EventPayload): void {
-    void this.handleEvent(screen, event).catch((err: unknown) =>
-      this.log.error({ err }, `fault alarm ${event.kind === 'fault' ? 'raise' : 'clear'} failed`),
-    );
-  }
-
   /**
-   * The same, as a promise that settles once the alarm is stored (rejects if it could not be).
+   * Faults the agent reports: raised and cleared by the agent's own events. Resolves once the
+   * alarm is stored; a failure rejects, and the caller retries before the event is acknowledged.
    * Fault alarms are capped per screen and the rest grouped (fault-alarms.ts, README.md).
    */
-  handleEvent(screen: Screen, event: EventPayload): Promise<void> {
+  onEvent(screen: Screen, event: EventPayload): Promise<void> {
     if (screen.retired || (event.kind !== 'fault' && event.kind !== 'faultCleared')) {
       return Promise.resolve();
     }

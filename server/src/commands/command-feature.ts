@@ -3,16 +3,14 @@
  * stored first, then published QoS 1 to the screen's `cmd/{id}` with its expiry; the broker
  * keeps it for a screen that is offline (its agent has a persistent session) and delivers it
  * when the screen returns. Results from the agent move it forward and go out as
- * `commandResult`. A sweep expires commands nobody took and republishes ones the broker never
- * acknowledged (the agent runs a command id once, so a republish cannot run it twice).
+ * `commandResult`. Until the agent answers, the command is offered again (command-offers.ts:
+ * a broker's PUBACK is no proof the agent will get it); a sweep expires commands nobody took.
  */
 import { Router } from 'express';
 import {
   CommandParams,
   requests,
-  topics,
   type Command,
-  type CommandPayload,
   type CommandResultPayload,
   type ParsedRequests,
   type Responses,
@@ -20,6 +18,7 @@ import {
 } from '../../../protocol';
 import type { MqttLink } from '../broker/mqtt-link';
 import type { Feature, ServerContext } from '../context';
+import { RefusedWrite, retryWrite } from '../db/retry-write';
 import { AppError } from '../errors';
 import { FLEET_ROOM, watchesWholeFleet } from '../fleet/fleet-feature';
 import type { FleetState } from '../fleet/fleet-state';
@@ -31,14 +30,17 @@ import {
   createCommands,
   expiredCommandIds,
   getCommand,
-  unsentCommands,
 } from './commands-repo';
-
-const REPUBLISH_AFTER_MS = 5000;
+import { createCommandOffers } from './command-offers';
 
 export interface CommandFeature extends Feature {
   send(user: User, req: ParsedRequests['sendCommand']): Promise<Responses['sendCommand']>;
-  onResult(screenId: string, commandId: string, result: CommandResultPayload): void;
+  /** Resolves once the result is stored (the MQTT link acknowledges it then), retrying. */
+  onResult(screenId: string, commandId: string, result: CommandResultPayload): Promise<void>;
+  /** The server's broker link (re)connected: offer every pending command at once. */
+  onLinkUp(): void;
+  /** A screen reported `online` (its agent (re)connected): offer its pending commands. */
+  onScreenOnline(screenId: string): void;
   sweep(now?: number): Promise<void>;
 }
 
@@ -51,24 +53,16 @@ export function createCommandFeature(
   let sweeping: Promise<void> | null = null;
   const emit = (c: Command) => ctx.io.to(FLEET_ROOM).emit('commandResult', c);
 
-  const publish = async (c: Command) => {
-    const l = link();
-    if (!l?.connected()) return; // stays queued; the sweep publishes it when the broker is back
-    const payload = {
-      ts: Date.now(),
-      expiresAt: c.expiresAt,
-      type: c.type,
-      params: c.params,
-    } as CommandPayload;
-    try {
-      await l.publish(topics.command(c.screenId, c.id), payload, { qos: 1 });
-    } catch (err) {
-      ctx.log.warn({ err, command: c.id }, 'command publish failed; will retry');
-      return;
-    }
-    const sent = await advanceCommand(ctx.knex, c.id, 'sent', null);
-    if (sent) emit(sent);
-  };
+  const stopping = new AbortController();
+  const offers = createCommandOffers({
+    knex: ctx.knex,
+    log: ctx.log,
+    link,
+    isOnline: (screenId) => fleet.get(screenId)?.state === 'online',
+    onSent: emit,
+  });
+  const offerLater = (what: string, work: Promise<void>) =>
+    void work.catch((err: unknown) => ctx.log.error({ err }, `${what} failed`));
 
   const send: CommandFeature['send'] = async (user, req) => {
     if (!watchesWholeFleet(user))
@@ -108,18 +102,24 @@ export function createCommandFeature(
     for (const { command, created } of results) {
       if (!created) continue;
       emit(command);
-      void publish(command).catch((err: unknown) =>
-        ctx.log.error({ err }, 'command publish failed'),
-      );
+      offers.offer(command); // the link is down: the command stays queued until it is back
     }
     return { commands: results.map((r) => r.command), refused };
   };
 
-  const onResult: CommandFeature['onResult'] = (screenId, commandId, result) => {
-    advanceCommand(ctx.knex, commandId, result.status, result.detail ?? null, screenId).then(
-      (c) => c && emit(c),
-      (err: unknown) => ctx.log.error({ err, commandId }, 'command result not stored'),
-    );
+  const onResult: CommandFeature['onResult'] = async (screenId, commandId, result) => {
+    // Any word from the agent means it has the command (a repeat is answered from its ledger).
+    offers.forget(commandId);
+    const c = await retryWrite(
+      `result of command ${commandId}`,
+      () => advanceCommand(ctx.knex, commandId, result.status, result.detail ?? null, screenId),
+      { log: ctx.log, signal: stopping.signal },
+    ).catch((err: unknown) => {
+      if (!(err instanceof RefusedWrite)) throw err;
+      ctx.log.error({ err, commandId }, 'command result not stored');
+      return null;
+    });
+    if (c) emit(c);
   };
 
   const sweep = async (now = Date.now()) => {
@@ -134,13 +134,17 @@ export function createCommandFeature(
       );
       if (c) emit(c);
     }
-    for (const c of await unsentCommands(ctx.knex, now - REPUBLISH_AFTER_MS)) await publish(c);
+    await offers.offerDue(now);
   };
 
   return {
     name: 'commands',
     send,
     onResult,
+    onLinkUp: () =>
+      offerLater('offering commands after the link came back', offers.offerAllAgain()),
+    onScreenOnline: (screenId) =>
+      offerLater('offering commands to a returning screen', offers.offerToScreen(screenId)),
     sweep,
     registerSocketEvents(router) {
       router.on('sendCommand', ({ user }, req) => send(user, req));
@@ -178,6 +182,8 @@ export function createCommandFeature(
       return { commands: await commandsInWindow(ctx.knex, from, to) };
     },
     start() {
+      // A node (re)starting offers what is pending at once: it knows nothing of past offers.
+      offerLater('offering pending commands at start', offers.offerAllAgain());
       timer = setInterval(() => {
         if (sweeping) return;
         sweeping = sweep()
@@ -188,6 +194,7 @@ export function createCommandFeature(
       }, ctx.config.sweepMs);
     },
     async stop() {
+      stopping.abort();
       if (timer) clearInterval(timer);
       await sweeping;
     },

@@ -2,6 +2,8 @@
  * Commands in the database, one row per (request, screen). The console's client-generated
  * request id makes a resend safe: the same request for the same screen is the same row.
  * Status only moves forward: queued → sent → accepted → succeeded | failed | rejected | expired.
+ * `queued`: stored, not yet taken by the broker. `sent`: handed to the broker, not yet
+ * answered by the agent (it is offered again until it is). `accepted`: the agent has it.
  */
 import type { Knex } from 'knex';
 import type { Command, CommandStatus, CommandType } from '../../../protocol';
@@ -171,11 +173,22 @@ export async function expiredCommandIds(
   return rows.map((r: { id: string }) => r.id);
 }
 
-/** Commands stored but not yet taken by the broker (it was down, or the node stopped). */
-export async function unsentCommands(knex: Knex, olderThan: number): Promise<Command[]> {
-  const rows = await knex<CommandRow>('commands')
-    .where({ status: 'queued' })
-    .andWhere('created_at', '<=', olderThan)
-    .limit(500);
+/**
+ * Commands the agent has not answered yet and that may still run: stored (`queued`) or handed
+ * to the broker (`sent`). Until the agent says `accepted` (or a result) the server keeps
+ * offering them; a broker may accept a command and lose it (a crash before it saved its
+ * sessions), so its PUBACK is no proof of delivery.
+ */
+export async function pendingCommands(
+  knex: Knex,
+  now: number,
+  screenId?: string,
+  limit = 500,
+): Promise<Command[]> {
+  const q = knex<CommandRow>('commands')
+    .whereIn('status', ['queued', 'sent'])
+    .andWhere('expires_at', '>', now);
+  if (screenId) q.andWhere({ screen_id: screenId });
+  const rows = await q.orderBy('created_at').limit(limit);
   return rows.map(rowToCommand);
 }
