@@ -241,9 +241,21 @@ describe.each(testDatabases())('fleet truth (%s)', (dbKind) => {
       200,
     );
     await waitFor(() => server.fleet.state.get('ft-retired')?.retired, 3000, 'retired');
-    // Its agent is still connected: a new fault and then its Last Will.
-    await device.publishRaw(events, faultEvent(device.bootId, 2, 'PSU'));
-    device.client.stream.destroy();
+    // Retiring cuts the device's session at the broker (device-sessions.test.ts); what was
+    // already in flight still reaches ingest: a new fault, then its Last Will.
+    server.fleet.ingest.handle(events, Buffer.from(faultEvent(device.bootId, 2, 'PSU')));
+    server.fleet.ingest.handle(
+      topics.state('ft-retired'),
+      Buffer.from(
+        JSON.stringify({
+          state: 'lost',
+          bootId: device.bootId,
+          ts: Date.now(),
+          agentVersion: 'test',
+          capabilities: [],
+        }),
+      ),
+    );
     await waitFor(
       () => alarmsOf('ft-retired').find((a) => a.code === 'FAN')?.status === 'cleared',
       3000,
