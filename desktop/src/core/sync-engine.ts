@@ -148,8 +148,9 @@ export class SyncEngine {
       });
     });
     socket.on('disconnect', (reason) => {
-      // The server closed us (a restart, or a revoked session): reconnect by hand — socket.io
-      // does not after a server-side disconnect — and let the handshake tell which it was.
+      // The server closed us (a restart, or a revoked session it did not announce with
+      // `session_ended`): reconnect by hand — socket.io does not after a server-side
+      // disconnect — and let the handshake tell which it was (a refused token ends the session).
       if (reason === 'io server disconnect') {
         setTimeout(() => {
           if (this.socket === socket) socket.connect();
