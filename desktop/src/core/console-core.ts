@@ -277,11 +277,16 @@ export class ConsoleCore {
     if (next === Infinity) return;
     // At most a day ahead (a timer's limit is ~24.8 days; a week-long TTL re-arms daily).
     const delay = Math.min(Math.max(0, next - Date.now() + 1), 24 * 3600_000);
-    this.expiryTimer = setTimeout(() => {
-      this.expiryTimer = null;
-      this.engine.expireQueuedCommands();
-      this.scheduleExpiry();
-    }, delay);
+    this.expiryTimer = setTimeout(() => this.runExpiry(), delay);
+    this.expiryTimer.unref();
+  }
+
+  private runExpiry(): void {
+    this.expiryTimer = null;
+    if (this.engine.expireQueuedCommands()) return this.scheduleExpiry();
+    // A flush is running (it checks each command itself): look again in a second rather
+    // than spinning on an expiry that is already past.
+    this.expiryTimer = setTimeout(() => this.runExpiry(), 1000);
     this.expiryTimer.unref();
   }
 

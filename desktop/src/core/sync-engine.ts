@@ -499,12 +499,13 @@ export class SyncEngine {
   /**
    * Takes queued commands whose TTL ran out out of the outbox, unsent (while offline, so the
    * screen says so when it happens, not at the next connect). Not during a flush: the flush
-   * checks each command itself just before sending it.
+   * checks each command itself just before sending it. False: not done, a flush is running.
    */
-  expireQueuedCommands(now = Date.now()): void {
-    if (this.flushing) return;
+  expireQueuedCommands(now = Date.now()): boolean {
+    if (this.flushing) return false;
     for (const entry of this.cache.outbox())
       if (entry.kind === 'sendCommand' && remainingTtlS(entry, now) === null) this.expire(entry);
+    return true;
   }
 
   private expire(entry: QueuedCommand): void {
