@@ -6,6 +6,9 @@
  * user signing in on that console discards them. Real server, real console core, a TCP proxy
  * for "the console's network went away".
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '../../protocol';
 import type { ConnectionInfo } from '../src/shared/console-api';
@@ -25,11 +28,12 @@ describe('console: the server ends the session', () => {
   let world: ChatWorld;
   let conversation: Conversation;
   const cores: ConsoleCore[] = [];
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-session-ended-'));
   const proxies: Awaited<ReturnType<typeof startTcpProxy>>[] = [];
 
   /** A console core and every connection state it reported. */
-  function console_(tokens = new MemoryTokenStore()) {
-    const core = new ConsoleCore(new ConsoleCache(':memory:'), tokens);
+  function console_(tokens = new MemoryTokenStore(), cacheFile = ':memory:') {
+    const core = new ConsoleCore(new ConsoleCache(cacheFile), tokens);
     cores.push(core);
     const states: ConnectionInfo[] = [];
     core.subscribe((e) => {
@@ -52,13 +56,15 @@ describe('console: the server ends the session', () => {
     });
   });
   afterAll(async () => {
-    for (const c of cores) c.close();
+    for (const c of cores) if (c.cache.db.open) c.close();
     for (const p of proxies) await p.close();
     await world?.server.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('a logout elsewhere signs the console out at once, with the reason, and it stays out', async () => {
-    const { core, tokens, states } = console_();
+    const cacheFile = path.join(tmp, 'logout.sqlite');
+    const { core, tokens, states } = console_(new MemoryTokenStore(), cacheFile);
     await signIn(core, world.server.url, 'olga@test.local');
     await waitFor(() => core.cache.conversations().length === 1, 5000, 'the cache filled');
     const token = tokens.get()!;
@@ -84,6 +90,13 @@ describe('console: the server ends the session', () => {
     expect(states.slice(after).map((s) => s.status)).toEqual([]);
     expect(core.connection.status).toBe('signedOut');
     console.log(`[session-ended] logout over REST → console signed out in ${ms} ms`);
+
+    // A console started again later still says why, and opens from its cache.
+    core.close();
+    const again = console_(tokens, cacheFile).core;
+    expect(again.connection.status).toBe('signedOut');
+    expect(again.connection.signedOutBecause?.reason).toBe('logout');
+    expect(again.snapshot().conversations).toHaveLength(1);
   });
 
   it('a token refused at the handshake (expired while away) ends the same way; the outbox waits for the same user', async () => {
