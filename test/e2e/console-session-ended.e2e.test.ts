@@ -14,8 +14,10 @@ import { buildRenderer } from '../../desktop/src/host/build-renderer';
 import { startConsoleHost, type ConsoleHost } from '../../desktop/src/host/console-host';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { api, login, startTestServer, type TestServer } from '../helpers/server';
+import { startTcpProxy } from '../helpers/tcp-proxy';
 
 const OLGA = { email: 'olga@ops.test', password: 'olga-operator-123', name: 'Olga Operator' };
+const PAT = { email: 'pat@ops.test', password: 'pat-operator-1234', name: 'Pat' };
 const ADA = { email: 'ada@adverts.test', password: 'ada-advertiser-12', name: 'Ada Advertiser' };
 const poll = { timeout: 15_000, interval: 100 };
 
@@ -25,6 +27,8 @@ describe('the console in Chromium when the server ends the session', () => {
   let adminToken: string;
   let olgaId: string;
   let adaId: string;
+  let patId: string;
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
   let host: ConsoleHost;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
@@ -45,6 +49,8 @@ describe('the console in Chromium when the server ends the session', () => {
       ).body.user.id;
     olgaId = await user(OLGA, 'operator');
     adaId = await user(ADA, 'advertiser');
+    patId = await user(PAT, 'operator');
+    proxy = await startTcpProxy({ host: '127.0.0.1', port: server.port });
     const screen = await api<CreateScreenResponse>(
       server,
       'POST',
@@ -66,12 +72,13 @@ describe('the console in Chromium when the server ends the session', () => {
   afterAll(async () => {
     await browser?.close();
     await host?.close();
+    await proxy?.close();
     await server?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function signIn(creds: { email: string; password: string }) {
-    await page.getByTestId('signin-server').fill(server.url);
+  async function signIn(creds: { email: string; password: string }, serverUrl = server.url) {
+    await page.getByTestId('signin-server').fill(serverUrl);
     await page.getByTestId('signin-email').fill(creds.email);
     await page.getByTestId('signin-password').fill(creds.password);
     await page.getByTestId('signin-submit').click();
@@ -117,6 +124,60 @@ describe('the console in Chromium when the server ends the session', () => {
     await new Promise((r) => setTimeout(r, 2500));
     expect(await page.getByTestId('signin-ended').isVisible()).toBe(true);
     await page.screenshot({ path: screenshotPath('console-session-ended-disabled') });
+  });
+
+  it('a token refused after the console was away leads to the same form, and says what waits', async () => {
+    const conv = await api<{ conversation: Conversation }>(
+      server,
+      'POST',
+      '/api/conversations',
+      { kind: 'group', participantIds: [patId], title: 'Depot' },
+      adminToken,
+    );
+    expect(conv.status).toBe(201);
+    await signIn(PAT, proxy.url);
+    await page.getByTestId('nav-messages').click();
+    await page
+      .locator(
+        `[data-testid="conversation-item"][data-conversation-id="${conv.body.conversation.id}"]`,
+      )
+      .click();
+    await page.getByTestId('thread').waitFor();
+    proxy.unplug();
+    await expect
+      .poll(() => page.getByTestId('connection-indicator').getAttribute('data-status'), poll)
+      .not.toBe('live');
+    await page.getByTestId('composer-input').fill('Written while away');
+    await page.getByTestId('composer-send').click();
+    // Pat's sessions are revoked while the console is away (disabled, then enabled again).
+    for (const disabled of [true, false])
+      await api(server, 'PATCH', `/api/users/${patId}`, { disabled }, adminToken);
+    proxy.plug();
+    await page.getByTestId('signin-ended').waitFor(poll);
+    expect(await page.getByTestId('signin-ended').innerText()).toBe(
+      'Your session has ended; please sign in again.',
+    );
+    expect(await page.getByTestId('signin-pending').innerText()).toBe(
+      '1 action by Pat not sent yet: sent when Pat signs in again here, discarded if someone else does.',
+    );
+    await page.screenshot({ path: screenshotPath('console-session-ended-refused') });
+    // Pat again: the message goes out.
+    await signIn(PAT, proxy.url);
+    await expect
+      .poll(async () => {
+        const res = await api<{ messages: { body: string }[] }>(
+          server,
+          'GET',
+          `/api/conversations/${conv.body.conversation.id}/messages?limit=50`,
+          undefined,
+          adminToken,
+        );
+        return res.body.messages.filter((m) => m.body === 'Written while away').length;
+      }, poll)
+      .toBe(1);
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('signout').click();
+    await page.getByTestId('signin-submit').waitFor(poll);
   });
 
   it('an open screen detail says when the screen is no longer shared with the advertiser', async () => {

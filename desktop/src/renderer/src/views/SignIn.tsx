@@ -91,7 +91,8 @@ export function SignIn() {
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             autoComplete="username"
-            autoFocus
+            // The same person signing in again needs only the password.
+            autoFocus={!previousUser}
             required
           />
         </label>
@@ -103,6 +104,7 @@ export function SignIn() {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             autoComplete="current-password"
+            autoFocus={!!previousUser}
             required
           />
         </label>
