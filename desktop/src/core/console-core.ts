@@ -23,13 +23,18 @@ import {
   validationSentence,
 } from '../shared/error-sentences';
 import { ConsoleCache, type OutboxEntry } from './cache/console-cache';
+import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
 const PAGE = 50;
-/** Refused commands kept for the screen detail (this run only: a refusal is news, not history). */
-const MAX_REFUSED = 50;
+/**
+ * Refused and expired commands kept for the screen detail (this run only: they are news, not
+ * history, and the server has no record of a command it never created).
+ */
+const MAX_UNSENT = 50;
+const EXPIRED_SENTENCE = 'Expired before it could be sent.';
 
 type Handlers = {
   [M in ConsoleMethod]: (
@@ -42,8 +47,10 @@ export class ConsoleCore {
   private readonly engine: SyncEngine;
   private user: User | null;
   private readonly handlers: Handlers;
-  /** Commands the server refused, newest last. */
-  private refusedCommands: LocalCommand[] = [];
+  /** Commands the server refused, or that expired before they could be sent; newest last. */
+  private unsentCommands: LocalCommand[] = [];
+  /** Fires when the next queued command's TTL runs out (see scheduleExpiry). */
+  private expiryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly cache: ConsoleCache,
@@ -56,13 +63,16 @@ export class ConsoleCore {
     this.engine = new SyncEngine(
       cache,
       (e) => this.emit(e),
+      // The token is dead; the replica and the outbox stay for the next sign-in (see signIn).
       () => this.tokens.set(null),
       (entry, res) => this.onOutboxAnswer(entry, res),
+      (entry) => this.onCommandExpired(entry),
     );
     this.engine.connection.serverUrl ??= defaultServerUrl;
     const token = tokens.get();
     if (token && meta.serverUrl && meta.user) this.engine.start(meta.serverUrl, token);
     this.handlers = this.createHandlers();
+    this.scheduleExpiry();
   }
 
   subscribe(listener: (e: ConsoleEvent) => void): () => void {
@@ -127,6 +137,8 @@ export class ConsoleCore {
   }
 
   close(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
     this.engine.stop();
     this.cache.close();
   }
@@ -179,11 +191,12 @@ export class ConsoleCore {
         type: e.payload.type,
         params: e.payload.params,
         createdAt: e.createdAt,
+        ttlS: ttlOf(e),
         state: 'waiting',
         reason: null,
       });
     }
-    return [...waiting, ...this.refusedCommands];
+    return [...waiting, ...this.unsentCommands];
   }
 
   private emitLocalCommands(): void {
@@ -214,6 +227,7 @@ export class ConsoleCore {
       type,
       params,
       createdAt: entry.createdAt,
+      ttlS: ttlOf(entry),
       state: 'refused',
       reason,
     });
@@ -229,8 +243,51 @@ export class ConsoleCore {
         refused(screenIds, serverErrorSentence('sendCommand', res.error.code, res.error.message)),
       );
     }
-    this.refusedCommands = [...this.refusedCommands, ...now].slice(-MAX_REFUSED);
+    this.unsentCommands = [...this.unsentCommands, ...now].slice(-MAX_UNSENT);
     this.emitLocalCommands();
+  }
+
+  /** A queued command outlived its TTL before it could be sent: it never will be. */
+  private onCommandExpired(entry: Extract<OutboxEntry, { kind: 'sendCommand' }>): void {
+    const { commandId, screenIds, type, params } = entry.payload;
+    const expired: LocalCommand = {
+      id: commandId,
+      screenIds,
+      type,
+      params,
+      createdAt: entry.createdAt,
+      ttlS: ttlOf(entry),
+      state: 'expired',
+      reason: EXPIRED_SENTENCE,
+    };
+    this.unsentCommands = [...this.unsentCommands, expired].slice(-MAX_UNSENT);
+    this.emitLocalCommands();
+  }
+
+  /**
+   * Expires queued commands when their TTL runs out, also while offline, so the screen says
+   * so then (not at the next connect). The flush checks again just before sending each one.
+   */
+  private scheduleExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    let next = Infinity;
+    for (const e of this.cache.outbox())
+      if (e.kind === 'sendCommand') next = Math.min(next, expiresAtOf(e));
+    if (next === Infinity) return;
+    // At most a day ahead (a timer's limit is ~24.8 days; a week-long TTL re-arms daily).
+    const delay = Math.min(Math.max(0, next - Date.now() + 1), 24 * 3600_000);
+    this.expiryTimer = setTimeout(() => this.runExpiry(), delay);
+    this.expiryTimer.unref();
+  }
+
+  private runExpiry(): void {
+    this.expiryTimer = null;
+    if (this.engine.expireQueuedCommands()) return this.scheduleExpiry();
+    // A flush is running (it checks each command itself): look again in a second rather
+    // than spinning on an expiry that is already past.
+    this.expiryTimer = setTimeout(() => this.runExpiry(), 1000);
+    this.expiryTimer.unref();
   }
 
   private requireSession(): { user: User; serverUrl: string; token: string | null } {
@@ -269,11 +326,15 @@ export class ConsoleCore {
         const url = new URL(serverUrl).origin;
         const res = await serverApi.login(url, email, password);
         const meta = this.cache.getMeta();
-        // Another server or another person: nothing of the old replica may show.
+        // Another server or another person: nothing of the old replica may show, and the
+        // previous user's unsent actions are discarded — sent now, they would be done in the
+        // new user's name. The same person again (after their session ended) keeps both: the
+        // outbox goes out as soon as the console is live. (desktop/README.md "Session ended".)
         if (meta.serverUrl !== url || meta.user?.id !== res.user.id) {
           this.cache.clearReplica();
-          this.refusedCommands = [];
+          this.unsentCommands = [];
         }
+        this.cache.setMeta({ signedOutBecause: null });
         this.tokens.set(res.token);
         this.cache.setMeta({ serverUrl: url, user: res.user });
         this.user = res.user;
@@ -290,13 +351,14 @@ export class ConsoleCore {
           await serverApi.logout(meta.serverUrl, token).catch(() => undefined);
         this.tokens.set(null);
         this.cache.clearReplica();
-        this.refusedCommands = [];
+        this.unsentCommands = [];
         this.user = null;
         Object.assign(this.engine.connection, {
           status: 'signedOut',
           serverUrl: this.defaultServerUrl,
           lastSyncedAt: null,
           pendingActions: 0,
+          signedOutBecause: null,
         });
         this.emit({ type: 'snapshot', snapshot: this.snapshot() });
         return null;
@@ -367,7 +429,7 @@ export class ConsoleCore {
         return null;
       },
 
-      sendCommand: async ({ screenIds, type, params }) => {
+      sendCommand: async ({ screenIds, type, params, ttlS }) => {
         this.requireSession();
         // Checked here, not only by the server: a command queued offline with settings the
         // server will refuse would otherwise wait for hours to fail.
@@ -381,9 +443,16 @@ export class ConsoleCore {
         const commandId = randomUUID();
         this.cache.enqueue({
           kind: 'sendCommand',
-          payload: { commandId, screenIds, type, params: valid.data as Record<string, unknown> },
+          payload: {
+            commandId,
+            screenIds,
+            type,
+            params: valid.data as Record<string, unknown>,
+            ttlS,
+          },
         });
         this.emitLocalCommands();
+        this.scheduleExpiry();
         this.engine.kick();
         return { commandIds: [commandId] };
       },

@@ -19,13 +19,30 @@ import type {
   Requests,
   Responses,
   ServerToClientEvents,
+  SessionEndReason,
   SyncResult,
 } from '../../../protocol';
-import type { ConnectionInfo, ConsoleEvent, ThreadMessage } from '../shared/console-api';
+import type {
+  ConnectionInfo,
+  ConsoleEvent,
+  SignedOutBecause,
+  ThreadMessage,
+} from '../shared/console-api';
 import type { ConsoleCache, OutboxEntry } from './cache/console-cache';
+import { remainingTtlS } from './command-ttl';
 import { serverApi } from './server-api';
 
 type ServerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type QueuedCommand = Extract<OutboxEntry, { kind: 'sendCommand' }>;
+
+const END_REASONS: readonly SessionEndReason[] = [
+  'logout',
+  'expired',
+  'disabled',
+  'password_changed',
+];
+/** What the sign-in form says when the server refused the token without saying why. */
+export const TOKEN_REFUSED_SENTENCE = 'Your session has ended; please sign in again.';
 
 const ACK_TIMEOUT_MS = 10_000;
 /** Messages per REST page when filling a hole in a cached thread (the server's maximum). */
@@ -66,9 +83,15 @@ export class SyncEngine {
   constructor(
     private readonly cache: ConsoleCache,
     private readonly emit: (event: ConsoleEvent) => void,
-    private readonly onUnauthorized: () => void,
+    /**
+     * The server ended this session (`session_ended`), or refused its token when connecting:
+     * the engine has stopped for good; the token is dead.
+     */
+    private readonly onSessionEnded: (why: SignedOutBecause) => void,
     /** Told of every outbox entry the server answered (accepted or refused for good). */
     private readonly onOutboxAnswer: (entry: OutboxEntry, res: Ack<unknown>) => void = () => {},
+    /** A queued command's TTL ran out before it could be sent: it left the outbox unsent. */
+    private readonly onCommandExpired: (entry: QueuedCommand) => void = () => {},
   ) {
     const meta = cache.getMeta();
     this.connection = {
@@ -79,6 +102,7 @@ export class SyncEngine {
       onlineCount: 0,
       transport: null,
       lastError: null,
+      signedOutBecause: meta.signedOutBecause,
     };
   }
 
@@ -90,7 +114,12 @@ export class SyncEngine {
     this.stop();
     this.session = { serverUrl, token };
     this.checkedAllThreads = false;
-    this.setConnection({ status: 'connecting', serverUrl, lastError: null });
+    this.setConnection({
+      status: 'connecting',
+      serverUrl,
+      lastError: null,
+      signedOutBecause: null,
+    });
     const socket: ServerSocket = io(serverUrl, {
       auth: { token },
       // WebSocket first; where it fails (a proxy that strips `Upgrade`), HTTP long-polling
@@ -119,8 +148,9 @@ export class SyncEngine {
       });
     });
     socket.on('disconnect', (reason) => {
-      // The server closed us (a restart, or a revoked session): reconnect by hand — socket.io
-      // does not after a server-side disconnect — and let the handshake tell which it was.
+      // The server closed us (a restart, or a revoked session it did not announce with
+      // `session_ended`): reconnect by hand — socket.io does not after a server-side
+      // disconnect — and let the handshake tell which it was (a refused token ends the session).
       if (reason === 'io server disconnect') {
         setTimeout(() => {
           if (this.socket === socket) socket.connect();
@@ -133,14 +163,22 @@ export class SyncEngine {
       });
       this.cache.setMeta({ lastSyncedAt: this.connection.lastSyncedAt });
     });
+    // The server ended the session (and disconnects right after): reconnecting with this
+    // token can only be refused, so stop here and say why.
+    socket.on('session_ended', (e) => {
+      if (this.socket !== socket) return;
+      const known = e && END_REASONS.includes(e.reason) && typeof e.message === 'string';
+      this.endSession(
+        known
+          ? { reason: e.reason, message: e.message.slice(0, 300) }
+          : { reason: 'refused', message: TOKEN_REFUSED_SENTENCE },
+      );
+    });
     socket.on('connect_error', (err) => {
+      // The token was refused at the handshake (it expired or was revoked while this console
+      // was away): the same end as a `session_ended`, never a retry with the dead token.
       if (err.message.startsWith('unauthorized')) {
-        this.stop();
-        this.setConnection({
-          status: 'signedOut',
-          lastError: 'Your session has ended; sign in again.',
-        });
-        this.onUnauthorized();
+        this.endSession({ reason: 'refused', message: TOKEN_REFUSED_SENTENCE });
         return;
       }
       this.setConnection({
@@ -156,6 +194,21 @@ export class SyncEngine {
       }
     });
     this.listenLive(socket);
+  }
+
+  private endSession(why: SignedOutBecause): void {
+    const wasLive = this.connection.status === 'live';
+    this.stop();
+    this.session = null;
+    this.setConnection({
+      status: 'signedOut',
+      transport: null,
+      lastError: null,
+      signedOutBecause: why,
+      lastSyncedAt: wasLive ? Date.now() : this.connection.lastSyncedAt,
+    });
+    this.cache.setMeta({ lastSyncedAt: this.connection.lastSyncedAt, signedOutBecause: why });
+    this.onSessionEnded(why);
   }
 
   stop(): void {
@@ -360,6 +413,14 @@ export class SyncEngine {
       const patched = this.cache.patchScreens(batch.patches ?? []);
       const screens = [...this.cache.upsertScreens(batch.screens), ...patched.applied];
       if (screens.length) this.emit({ type: 'screens', screens });
+      // Applied last: access ended is newer than anything else the batch says of a screen.
+      const forget = Array.isArray(batch.forget)
+        ? batch.forget.filter((id): id is string => typeof id === 'string')
+        : [];
+      if (forget.length) {
+        this.cache.forgetScreens(forget);
+        this.emit({ type: 'screensForgotten', screenIds: forget });
+      }
       if (patched.missed > 0) this.requestSync(socket);
     });
     socket.on('alarm', (alarm) => {
@@ -404,7 +465,12 @@ export class SyncEngine {
     try {
       for (const entry of this.cache.outbox()) {
         if (!socket.connected) return;
-        const res = await this.send(socket, entry).catch(() => null);
+        const ttlS = entry.kind === 'sendCommand' ? remainingTtlS(entry) : null;
+        if (entry.kind === 'sendCommand' && ttlS === null) {
+          this.expire(entry);
+          continue;
+        }
+        const res = await this.send(socket, entry, ttlS ?? undefined).catch(() => null);
         if (res === null) return; // no answer: the next connect sends it again (idempotent)
         if (!res.ok && !PERMANENT.has(res.error.code)) {
           this.retryTimer = setTimeout(() => this.kick(), 2000);
@@ -430,7 +496,26 @@ export class SyncEngine {
     }
   }
 
-  private send(socket: ServerSocket, entry: OutboxEntry): Promise<Ack<unknown>> {
+  /**
+   * Takes queued commands whose TTL ran out out of the outbox, unsent (while offline, so the
+   * screen says so when it happens, not at the next connect). Not during a flush: the flush
+   * checks each command itself just before sending it. False: not done, a flush is running.
+   */
+  expireQueuedCommands(now = Date.now()): boolean {
+    if (this.flushing) return false;
+    for (const entry of this.cache.outbox())
+      if (entry.kind === 'sendCommand' && remainingTtlS(entry, now) === null) this.expire(entry);
+    return true;
+  }
+
+  private expire(entry: QueuedCommand): void {
+    this.cache.removeFromOutbox(entry.seq);
+    this.setConnection({ pendingActions: this.cache.outboxSize() });
+    this.onCommandExpired(entry);
+  }
+
+  /** `ttlS`: for a command, what is left of the TTL the operator gave (the server counts from receipt). */
+  private send(socket: ServerSocket, entry: OutboxEntry, ttlS?: number): Promise<Ack<unknown>> {
     switch (entry.kind) {
       case 'sendMessage':
         return this.call(socket, 'sendMessage', {
@@ -450,6 +535,7 @@ export class SyncEngine {
           target: { screenIds: entry.payload.screenIds },
           type: entry.payload.type,
           params: entry.payload.params,
+          ttlS,
         });
     }
   }

@@ -13,6 +13,7 @@ import type {
   Notification,
   PresenceStatus,
   Screen,
+  SessionEndReason,
   TelemetrySummary,
   User,
 } from '../../../protocol';
@@ -31,12 +32,25 @@ export interface ConnectionInfo {
   onlineCount: number;
   transport: string | null;
   lastError: string | null;
+  /**
+   * Why the console is signed out when the server ended its session (logout elsewhere,
+   * expiry, a disabled account, a changed password; `refused`: the token was refused when
+   * connecting, e.g. it expired while offline). `message` is the sentence the sign-in form
+   * shows. Null otherwise (never signed in, or signed out here).
+   */
+  signedOutBecause: SignedOutBecause | null;
+}
+
+export interface SignedOutBecause {
+  reason: SessionEndReason | 'refused';
+  message: string;
 }
 
 /**
  * A command the server has not stored (so it has no server status): still in the outbox
- * (`waiting`: sent when the console is live), or refused by the server (`refused`, with the
- * reason as a sentence). Once stored, a command is a `Command` with the server's status.
+ * (`waiting`: sent when the console is live), refused by the server (`refused`, with the
+ * reason as a sentence), or never sent because its time-to-live ran out while it waited
+ * (`expired`). Once stored, a command is a `Command` with the server's status.
  */
 export interface LocalCommand {
   /** The console's request id (server commands made from it carry their own ids). */
@@ -45,7 +59,9 @@ export interface LocalCommand {
   type: CommandType;
   params: Record<string, unknown>;
   createdAt: number;
-  state: 'waiting' | 'refused';
+  /** How long the command may wait for its screen, counted from `createdAt` (seconds). */
+  ttlS: number;
+  state: 'waiting' | 'refused' | 'expired';
   reason: string | null;
 }
 
@@ -77,6 +93,8 @@ export type ConsoleEvent =
   | { type: 'snapshot'; snapshot: ConsoleSnapshot }
   | { type: 'connection'; connection: ConnectionInfo }
   | { type: 'screens'; screens: Screen[] }
+  /** Screens this user may no longer see (an advertiser's access ended): gone from the cache. */
+  | { type: 'screensForgotten'; screenIds: string[] }
   | { type: 'alarms'; alarms: Alarm[] }
   | { type: 'commands'; commands: Command[] }
   /** The whole list of local commands (it is short), whenever it changes. */
@@ -104,6 +122,10 @@ export type ConsoleEvent =
 
 const id = z.string().min(1).max(64);
 
+/** The server's limits for a command's `ttlS` (protocol/socket.ts `sendCommand`). */
+export const MIN_COMMAND_TTL_S = 5;
+export const DEFAULT_COMMAND_TTL_S = 3600;
+
 /** Request schemas, one per method. */
 export const consoleRequests = {
   getSnapshot: z.object({}).strict(),
@@ -130,6 +152,17 @@ export const consoleRequests = {
       screenIds: z.array(id).min(1).max(1000),
       type: CommandType,
       params: z.record(z.string(), z.unknown()).default({}),
+      /**
+       * How long the command may wait for its screen, from now (the operator's click), also
+       * while it waits in the outbox: one that waited longer is never sent. The server's range
+       * and default.
+       */
+      ttlS: z
+        .number()
+        .int()
+        .min(MIN_COMMAND_TTL_S)
+        .max(7 * 24 * 3600)
+        .default(DEFAULT_COMMAND_TTL_S),
     })
     .strict(),
   getScreenHistory: z.object({ screenId: id }).strict(),

@@ -20,7 +20,7 @@ import type {
   ScreenTelemetryPatch,
   User,
 } from '../../../../protocol';
-import type { ScreenHistory } from '../../shared/console-api';
+import type { ScreenHistory, SignedOutBecause } from '../../shared/console-api';
 import { migrate } from './migrations';
 
 type EntityTable = 'screens' | 'alarms' | 'commands' | 'conversations' | 'notifications';
@@ -60,6 +60,8 @@ export type OutboxEntry =
         screenIds: string[];
         type: Command['type'];
         params: Record<string, unknown>;
+        /** Seconds from `createdAt` (absent in entries queued by older consoles: 3600). */
+        ttlS?: number;
       };
       createdAt: number;
     };
@@ -70,6 +72,8 @@ export interface CacheMeta {
   user: User | null;
   cursor: number;
   lastSyncedAt: number | null;
+  /** Why the server ended the last session (kept so a restarted console still says why). */
+  signedOutBecause: SignedOutBecause | null;
 }
 
 export class ConsoleCache {
@@ -113,6 +117,7 @@ export class ConsoleCache {
       user: (m.user as User | undefined) ?? null,
       cursor: (m.cursor as number | undefined) ?? 0,
       lastSyncedAt: (m.lastSyncedAt as number | undefined) ?? null,
+      signedOutBecause: (m.signedOutBecause as SignedOutBecause | undefined) ?? null,
     };
   }
 
@@ -196,6 +201,23 @@ export class ConsoleCache {
   screensJson(): string {
     const rows = this.db.prepare('SELECT json FROM screens').pluck().all() as string[];
     return `[${rows.join(',')}]`;
+  }
+  /**
+   * Drops screens this user may no longer see (and their history): the server stopped sharing
+   * them. Returns the ids that were cached.
+   */
+  forgetScreens(ids: string[]): string[] {
+    if (ids.length === 0) return [];
+    const del = this.db.prepare('DELETE FROM screens WHERE id = ?');
+    const delHistory = this.db.prepare('DELETE FROM screen_history WHERE screen_id = ?');
+    const gone: string[] = [];
+    this.db.transaction(() => {
+      for (const id of ids) {
+        if (del.run(id).changes > 0) gone.push(id);
+        delHistory.run(id);
+      }
+    })();
+    return gone;
   }
   alarms = () => this.all<Alarm>('alarms');
   commands = () => this.all<Command>('commands');

@@ -59,6 +59,12 @@ export interface ConsoleState {
    */
   hostLostAt: number | null;
   screens: Map<string, Screen>;
+  /**
+   * Screens the server stopped sharing with this user while the console ran (an advertiser's
+   * access ended), so an open screen detail can say so instead of "unknown". A screen shared
+   * again leaves the set.
+   */
+  forgottenScreens: ReadonlySet<string>;
   /** Non-retired screens by status, kept incrementally. */
   counts: FleetCounts;
   /** Worst active (or acknowledged) alarm severity per screen id. */
@@ -86,6 +92,7 @@ const initialConnection: ConnectionInfo = {
   onlineCount: 0,
   transport: null,
   lastError: null,
+  signedOutBecause: null,
 };
 
 const zeroCounts = (): FleetCounts => ({ online: 0, lost: 0, offline: 0, unknown: 0 });
@@ -96,6 +103,7 @@ export const initialState: ConsoleState = {
   connection: initialConnection,
   hostLostAt: null,
   screens: new Map(),
+  forgottenScreens: new Set(),
   counts: zeroCounts(),
   worstAlarm: new Map(),
   alarms: new Map(),
@@ -161,7 +169,26 @@ function applyScreens(state: ConsoleState, screens: Screen[]): ConsoleState {
     if (!s.retired) counts[s.state] += 1;
     next.set(s.id, s);
   }
-  return { ...state, screens: next, counts };
+  let forgottenScreens = state.forgottenScreens;
+  if (forgottenScreens.size && screens.some((s) => forgottenScreens.has(s.id))) {
+    const shared = new Set(forgottenScreens);
+    for (const s of screens) shared.delete(s.id);
+    forgottenScreens = shared;
+  }
+  return { ...state, screens: next, counts, forgottenScreens };
+}
+
+function forgetScreens(state: ConsoleState, ids: string[]): ConsoleState {
+  const next = new Map(state.screens);
+  const counts = { ...state.counts };
+  const forgottenScreens = new Set(state.forgottenScreens);
+  for (const id of ids) {
+    const prev = next.get(id);
+    if (prev && !prev.retired) counts[prev.state] -= 1;
+    next.delete(id);
+    forgottenScreens.add(id);
+  }
+  return { ...state, screens: next, counts, forgottenScreens };
 }
 
 function compareMessages(a: ThreadMessage, b: ThreadMessage): number {
@@ -239,6 +266,7 @@ function applySnapshot(state: ConsoleState, snap: ConsoleSnapshot): ConsoleState
     user: snap.user,
     connection: snap.connection,
     screens: byId(snap.screens),
+    forgottenScreens: sameUser ? state.forgottenScreens : new Set(),
     counts: countScreens(snap.screens),
     alarms,
     worstAlarm: worstAlarms(alarms),
@@ -265,6 +293,8 @@ export function reduce(state: ConsoleState, event: ConsoleEvent): ConsoleState {
       return state.hostLostAt !== null ? state : { ...state, hostLostAt: Date.now() };
     case 'screens':
       return applyScreens(state, event.screens);
+    case 'screensForgotten':
+      return forgetScreens(state, event.screenIds);
     case 'alarms': {
       const alarms = upsert(state.alarms, event.alarms);
       return { ...state, alarms, worstAlarm: worstAlarms(alarms) };

@@ -156,7 +156,7 @@ interface CommandView {
   params: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
-  /** `data-status`: the server's status, or `waiting` / `refused` for local commands. */
+  /** `data-status`: the server's status, or `waiting` / `refused` / `expired` for local ones. */
   status: string;
   /** What happened, as a sentence: "Waiting to send (offline)", "Failed: no player". */
   label: string;
@@ -212,11 +212,13 @@ function viewOfLocalCommand(c: LocalCommand, live: boolean): CommandView {
     label:
       c.state === 'refused'
         ? `Refused: ${c.reason ?? 'the server did not take it.'}`
-        : live
-          ? 'Sending to the server…'
-          : 'Waiting to send (offline)',
+        : c.state === 'expired'
+          ? (c.reason ?? 'Expired before it could be sent.')
+          : live
+            ? 'Sending to the server…'
+            : 'Waiting to send (offline)',
     reached: 0,
-    outcome: c.state === 'refused' ? 'bad' : 'pending',
+    outcome: c.state === 'waiting' ? 'pending' : 'bad',
     screenshot: null,
   };
 }
@@ -419,6 +421,7 @@ const series = (samples: Sample[], pick: (s: Sample) => number | null): Point[] 
 
 export function ScreenDetail({ screenId }: { screenId: string }) {
   const screen = useConsole((s) => s.screens.get(screenId));
+  const forgotten = useConsole((s) => s.forgottenScreens.has(screenId));
   const allAlarms = useConsole((s) => s.alarms);
   const user = useConsole((s) => s.user);
   const now = useNow();
@@ -442,7 +445,13 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
         <a className="back-link" href={href.fleet()}>
           <Icon name="back" size={16} /> Fleet
         </a>
-        <Empty>No screen with id “{screenId}” is known to this console.</Empty>
+        <Empty>
+          {forgotten ? (
+            <span data-testid="screen-not-shared">This screen is no longer shared with you.</span>
+          ) : (
+            <>No screen with id “{screenId}” is known to this console.</>
+          )}
+        </Empty>
       </section>
     );
   }

@@ -13,8 +13,13 @@ function defaultServer(known: string | null): string {
 export function SignIn() {
   const knownServer = useConsole((s) => s.connection.serverUrl);
   const lastError = useConsole((s) => s.connection.lastError);
+  // Set when the server ended the session (logout elsewhere, expiry, a disabled account, a
+  // changed password): the server's sentence, and whose session it was.
+  const ended = useConsole((s) => s.connection.signedOutBecause);
+  const previousUser = useConsole((s) => (s.connection.signedOutBecause ? s.user : null));
+  const pendingActions = useConsole((s) => s.connection.pendingActions);
   const [server, setServer] = useState(() => defaultServer(knownServer));
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(() => previousUser?.email ?? '');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -54,6 +59,18 @@ export function SignIn() {
           <span className="brand-name">Marquee</span>
         </div>
         <h1 id="signin-title">Sign in to the console</h1>
+        {ended && (
+          <p className="form-error" role="alert" data-testid="signin-ended">
+            {ended.message}
+          </p>
+        )}
+        {ended && previousUser && pendingActions > 0 && (
+          <p className="form-hint" data-testid="signin-pending">
+            {pendingActions === 1 ? '1 action' : `${pendingActions} actions`} by {previousUser.name}{' '}
+            not sent yet: sent when {previousUser.name} signs in again here, discarded if someone
+            else does.
+          </p>
+        )}
         <label className="field">
           <span>Server address</span>
           <input
@@ -74,7 +91,8 @@ export function SignIn() {
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             autoComplete="username"
-            autoFocus
+            // The same person signing in again needs only the password.
+            autoFocus={!previousUser}
             required
           />
         </label>
@@ -86,6 +104,7 @@ export function SignIn() {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             autoComplete="current-password"
+            autoFocus={!!previousUser}
             required
           />
         </label>
@@ -94,7 +113,9 @@ export function SignIn() {
             {error}
           </p>
         )}
-        {!error && lastError && <p className="form-hint">{connectionErrorSentence(lastError)}</p>}
+        {!error && !ended && lastError && (
+          <p className="form-hint">{connectionErrorSentence(lastError)}</p>
+        )}
         <button
           className="button primary block"
           type="submit"
