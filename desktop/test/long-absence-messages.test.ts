@@ -12,7 +12,7 @@ import type { ConsoleEvent, ThreadMessage } from '../src/shared/console-api';
 import { ConsoleCache } from '../src/core/cache/console-cache';
 import { ConsoleCore } from '../src/core/console-core';
 import { MemoryTokenStore } from '../src/core/token-store';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import { ADMIN, waitFor } from '../../test/helpers/server';
 import {
   clientId,
@@ -21,8 +21,6 @@ import {
   type ChatWorld,
   type TestUser,
 } from '../../server/test/chat-fixtures';
-
-noteSkippedPostgres();
 
 describe.each(testDatabases())('console: messages after a long absence (%s)', (dbKind) => {
   let world: ChatWorld;

@@ -6,12 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BillboardStatusUpdate, CreateScreenResponse } from '../../protocol';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import { connectDevice, type FakeDevice } from '../../test/helpers/device';
 import { api, connectSocket, waitFor, type ConsoleSocket } from '../../test/helpers/server';
 import { openConversation, startChatWorld, type ChatWorld } from './chat-fixtures';
-
-noteSkippedPostgres();
 
 /** Every batch a socket received, and the newest copy of each screen id it was told about. */
 function watch(socket: ConsoleSocket) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation, Message, SyncResult, User } from '../../protocol';
 import { MAX_MESSAGE_LENGTH } from '../../protocol';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import { api, waitFor } from '../../test/helpers/server';
 import {
   call,
@@ -13,8 +13,6 @@ import {
   startChatWorld,
   type ChatWorld,
 } from './chat-fixtures';
-
-noteSkippedPostgres();
 
 describe.each(testDatabases())('chat: access, conversations, content (%s)', (dbKind) => {
   let world: ChatWorld;

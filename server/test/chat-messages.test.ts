@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation, Message, Notification, SyncResult } from '../../protocol';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import { api, waitFor } from '../../test/helpers/server';
 import {
   call,
@@ -15,8 +15,6 @@ import {
   type Recorder,
   type TestUser,
 } from './chat-fixtures';
-
-noteSkippedPostgres();
 
 /** A small console: live events plus `sync` from its cursor after every (re)connect, and an outbox. */
 class MiniConsole {

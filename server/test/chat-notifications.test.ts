@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateScreenResponse, Notification, Screen, SyncResult } from '../../protocol';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import { api, waitFor } from '../../test/helpers/server';
 import {
   call,
@@ -11,8 +11,6 @@ import {
   startChatWorld,
   type ChatWorld,
 } from './chat-fixtures';
-
-noteSkippedPostgres();
 
 describe.each(testDatabases())('chat: notifications and catching up (%s)', (dbKind) => {
   let world: ChatWorld;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, SyncResult } from '../../protocol';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import { waitFor } from '../../test/helpers/server';
 import {
   call,
@@ -12,8 +12,6 @@ import {
   type ChatWorld,
   type Recorder,
 } from './chat-fixtures';
-
-noteSkippedPostgres();
 
 describe.each(testDatabases())('chat: typing and presence (%s)', (dbKind) => {
   let world: ChatWorld;

@@ -9,15 +9,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Command, CreateScreenResponse, Responses } from '../../protocol';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import { startMosquitto, type MosquittoProcess } from '../../test/helpers/mosquitto-process';
 import { startRecordingAgent, type RecordingAgent } from '../../test/helpers/recording-agents';
 import { api, login, startTestServer, waitFor, type TestServer } from '../../test/helpers/server';
 
 const AGENTS = 20;
 const PER_AGENT = 10; // 200 commands: 4 before the crash, 3 while down, 3 right after
-
-noteSkippedPostgres();
 
 describe.each(testDatabases())('command delivery across a broker crash (%s)', (dbKind) => {
   let broker: MosquittoProcess;

@@ -14,7 +14,7 @@ import {
   type Screen,
   type StatePayload,
 } from '../../protocol';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import { connectDevice } from '../../test/helpers/device';
 import {
   api,
@@ -26,8 +26,6 @@ import {
   type ConsoleSocket,
   type TestServer,
 } from '../../test/helpers/server';
-
-noteSkippedPostgres();
 
 const GRACE_MS = 1500;
 

@@ -6,7 +6,7 @@ import type {
   SyncResult,
 } from '../../protocol';
 import { ok } from '../../protocol';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import { connectDevice } from '../../test/helpers/device';
 import {
   ADMIN,
@@ -18,8 +18,6 @@ import {
   waitFor,
   type TestServer,
 } from '../../test/helpers/server';
-
-noteSkippedPostgres();
 
 describe.each(testDatabases())('live path: agent → MQTT → server → console (%s)', (dbKind) => {
   let server: TestServer;

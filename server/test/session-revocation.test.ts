@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionEnded, User } from '../../protocol';
 import { createSession } from '../src/auth/sessions';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import {
   ADMIN,
   api,
@@ -19,8 +19,6 @@ import {
   type ConsoleSocket,
   type TestServer,
 } from '../../test/helpers/server';
-
-noteSkippedPostgres();
 
 /** A socket that records how it ended. */
 async function watched(server: TestServer, token: string) {

@@ -9,7 +9,7 @@ import type { Message, Notification, Screen, SyncResult } from '../../protocol';
 import { currentRevision, reserveRevisions } from '../src/db/revisions';
 import { runSync, SYNC_PAGE_BYTES } from '../src/realtime/sync';
 import type { SyncSource } from '../src/context';
-import { noteSkippedPostgres, testDatabases } from '../../test/helpers/databases';
+import { testDatabases } from '../../test/helpers/databases';
 import {
   call,
   clientId,
@@ -19,8 +19,6 @@ import {
   type ChatWorld,
   type TestUser,
 } from './chat-fixtures';
-
-noteSkippedPostgres();
 
 /** Sends through the server's one send path (socket and REST share it), without its rate limit. */
 async function send(world: ChatWorld, from: TestUser, conversationId: string, body: string) {

@@ -21,9 +21,6 @@ export function testDatabases(): DbKind[] {
   return testPostgresUrl() ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
-/** Kept for the suites that call it: the skip reason is printed once by the global setup. */
-export function noteSkippedPostgres(): void {}
-
 export interface TestDatabase {
   url: string;
   dataDir: string;

@@ -78,12 +78,13 @@ export async function raiseInTransaction(
   now: number,
 ): Promise<{ alarm: Alarm; isNew: boolean }> {
   const key = openKey(spec.screenId, spec.kind, spec.code);
+  const message = clipAlarmMessage(spec.message);
   const existing = await trx<AlarmRow>('alarms').where({ open_key: key }).first();
   if (existing) {
     const patch = {
       count: Number(existing.count) + 1,
       updated_at: now,
-      message: spec.message,
+      message,
       severity: spec.severity,
       flapping: spec.flapping ?? Boolean(existing.flapping),
       rev,
@@ -98,7 +99,7 @@ export async function raiseInTransaction(
     code: spec.code ?? '',
     severity: spec.severity,
     status: 'active',
-    message: spec.message,
+    message,
     flapping: spec.flapping ?? false,
     count: 1,
     raised_at: now,
@@ -186,4 +187,18 @@ export async function listAlarms(
     .orderBy('updated_at', 'desc')
     .limit(opts.limit);
   return rows.map(rowToAlarm);
+}
+
+/** The alarms table's message column (002_fleet_ops.ts). */
+export const ALARM_MESSAGE_MAX = 500;
+
+/**
+ * Alarm texts are composed ("<screen name>: <the agent's message>"), so one can outgrow the
+ * column even when each part is within its own limit; PostgreSQL would refuse the row and the
+ * alarm would be lost. Clipped here, for every kind, with an ellipsis that says so.
+ */
+export function clipAlarmMessage(message: string): string {
+  return message.length <= ALARM_MESSAGE_MAX
+    ? message
+    : `${message.slice(0, ALARM_MESSAGE_MAX - 1)}…`;
 }

@@ -50,6 +50,9 @@ export async function connectMqttLink(opts: {
     protocolVersion: 4,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
+    // mqtt.js's default 60 s would take ~90 s to notice a half-open link to the broker (its
+    // host lost, a cable pulled), with the whole fleet's state frozen meanwhile.
+    keepalive: 10,
   });
   holdAcksUntilStored(client, opts.onMessage, opts.log);
   client.on('error', (err) => opts.log.warn({ err: err.message }, 'mqtt link error'));
