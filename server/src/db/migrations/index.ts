@@ -8,6 +8,7 @@ import * as m002 from './002_fleet_ops';
 import * as m003 from './003_chat';
 import * as m004 from './004_user_disabled';
 import * as m005 from './005_alarm_fault_overflow';
+import * as m006 from './006_audit_log';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +21,7 @@ const migrations: [string, Migration][] = [
   ['003_chat', m003],
   ['004_user_disabled', m004],
   ['005_alarm_fault_overflow', m005],
+  ['006_audit_log', m006],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
