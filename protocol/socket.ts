@@ -94,6 +94,12 @@ export interface SyncResult {
   notifications: Notification[];
   presence: { userId: string; status: PresenceStatus }[];
   onlineCount: number;
+  /**
+   * Only for a user who sees some screens, not the fleet (advertisers): the id of every screen
+   * they may see now, whatever the window. The console forgets any other screen it holds, so
+   * access that ended while it was closed ends there too (live, `forget` does it).
+   */
+  visibleScreenIds?: string[];
 }
 
 export interface Responses {

@@ -4,6 +4,9 @@
  * fleet wall no longer shows it. Real server, real console core, access gained and lost as
  * in server/test/advertiser-live.test.ts (a conversation about the screen).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateScreenResponse } from '../../protocol';
 import type { ConsoleEvent } from '../src/shared/console-api';
@@ -82,5 +85,47 @@ describe('console: a screen no longer shared with an advertiser', () => {
     expect(core.cache.screenHistory('fg-linked')).toBeNull();
     expect(core.snapshot().screens.map((s) => s.id)).toEqual(['fg-kept']);
     expect(events).toContainEqual({ type: 'screensForgotten', screenIds: ['fg-linked'] });
+  });
+
+  it('is removed at the next sync when access ended while the console was closed', async () => {
+    const cacheFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-fg-')), 'c.db');
+    const tokens = new MemoryTokenStore();
+    let closed = new ConsoleCore(new ConsoleCache(cacheFile), tokens);
+    await closed.invoke('signIn', {
+      serverUrl: world.server.url,
+      email: 'ada@test.local',
+      password: ADMIN.password,
+    });
+    const conversation = await openConversation(world, world.admin, {
+      kind: 'group',
+      title: 'About the linked screen, again',
+      participantIds: [world.users.ada!.id],
+      screenId: 'fg-linked',
+    });
+    const ids = (c: ConsoleCore) =>
+      c.cache
+        .screens()
+        .map((s) => s.id)
+        .sort();
+    await waitFor(() => ids(closed).includes('fg-linked'), 5000, 'the shared screen');
+    closed.close();
+
+    const removed = await api(
+      world.server,
+      'DELETE',
+      `/api/conversations/${conversation.id}/participants/${world.users.ada!.id}`,
+      undefined,
+      world.admin.token,
+    );
+    expect(removed.status).toBe(200);
+    closed = new ConsoleCore(new ConsoleCache(cacheFile), tokens);
+    try {
+      expect(ids(closed)).toContain('fg-linked'); // what it had when it closed
+      await waitFor(() => closed.connection.status === 'live', 10_000, 'live again');
+      await waitFor(() => !ids(closed).includes('fg-linked'), 3000, 'the screen forgotten');
+      expect(ids(closed)).toEqual(['fg-kept']);
+    } finally {
+      closed.close();
+    }
   });
 });

@@ -320,6 +320,18 @@ export class SyncEngine {
   private applySync(r: SyncResult): void {
     const screens = this.cache.upsertScreens(r.screens);
     if (screens.length) this.emit({ type: 'screens', screens });
+    if (Array.isArray(r.visibleScreenIds)) {
+      // Access that ended while this console was away (live, `forget` says it).
+      const visible = new Set(r.visibleScreenIds);
+      const forget = this.cache
+        .screens()
+        .map((s) => s.id)
+        .filter((id) => !visible.has(id));
+      if (forget.length) {
+        this.cache.forgetScreens(forget);
+        this.emit({ type: 'screensForgotten', screenIds: forget });
+      }
+    }
     const alarms = this.cache.upsertAlarms(r.alarms);
     if (alarms.length) this.emit({ type: 'alarms', alarms });
     const commands = this.cache.upsertCommands(r.commands);

@@ -145,12 +145,12 @@ export async function createFleetFeature(
       // after its last change, and a window-only answer would never carry it ("No screen with
       // id … is known"). They see a handful of screens, so sending them again is cheap.
       const mine = await advertiserScreens(user.id);
-      if (mine.size === 0) return { screens: [] };
+      if (mine.size === 0) return { screens: [], visibleScreenIds: [] };
       const rows = await ctx
         .knex<ScreenRow>('screens')
         .whereIn('id', [...mine])
         .andWhere('rev', '<=', to);
-      return { screens: rows.map(rowToScreen) };
+      return { screens: rows.map(rowToScreen), visibleScreenIds: [...mine] };
     },
     onConnect(socket) {
       if (watchesWholeFleet(socket.data.user)) void socket.join(FLEET_ROOM);

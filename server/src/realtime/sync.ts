@@ -41,8 +41,11 @@ export async function runSync(
   for (const part of parts) {
     for (const [key, value] of Object.entries(part)) {
       const k = key as keyof typeof part;
-      if (Array.isArray(value)) (result[k] as unknown[]).push(...value);
-      else if (typeof value === 'number') (result as unknown as Record<string, number>)[k] = value;
+      if (Array.isArray(value)) {
+        const lists = result as unknown as Record<string, unknown[] | undefined>;
+        (lists[k] ??= []).push(...(value as unknown[]));
+      } else if (typeof value === 'number')
+        (result as unknown as Record<string, number>)[k] = value;
     }
   }
   return result;
