@@ -79,7 +79,7 @@ export function ScreenFieldInputs({
       {withId && input('id', 'Id (optional: generated when empty)', 'e.g. lobby-01')}
       {input('name', 'Name')}
       {input('address', 'Address')}
-      <div className="field-row">
+      <div className="admin-field-row">
         {input('lat', 'Latitude', '-90 … 90')}
         {input('lng', 'Longitude', '-180 … 180')}
       </div>
