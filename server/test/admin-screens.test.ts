@@ -184,6 +184,21 @@ describe.each(testDatabases())('screens administration (%s)', (dbKind) => {
     );
   });
 
+  it('audits the plain REST registry routes (POST/PATCH/DELETE /api/screens) too', async () => {
+    const plain = (method: string, path: string, body?: unknown) =>
+      api(server, method, `/api/screens${path}`, body, token);
+    expect((await plain('POST', '', { id: 'plain-1', name: 'Plain' })).status).toBe(201);
+    expect((await plain('PATCH', '/plain-1', { name: 'Plain 2' })).status).toBe(200);
+    expect((await plain('POST', '/plain-1/credentials')).status).toBe(200);
+    expect((await plain('DELETE', '/plain-1')).status).toBe(200);
+    expect((await audit('plain-1')).map((e) => e.action)).toEqual([
+      'screen.registered',
+      'screen.updated',
+      'screen.credentials_rotated',
+      'screen.retired',
+    ]);
+  });
+
   it('is for admins only', async () => {
     await api(
       server,
