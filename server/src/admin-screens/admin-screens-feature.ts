@@ -25,7 +25,7 @@ export function createAdminScreensFeature(
           knex: ctx.knex,
           fleet: deps.fleet,
           sessions: deps.sessions,
-          brokerUrl: deviceBrokerUrl(deps.mqttUrl, process.env.MARQUEE_DEVICE_BROKER_URL),
+          brokerUrl: deviceBrokerUrl(deps.mqttUrl, ctx.config.deviceBrokerUrl),
           serviceUsername,
         }),
       );

@@ -3,7 +3,7 @@
  *
  * Decisions:
  * - The broker address is the one this server uses (MQTT_URL without the server's own login,
- *   or the embedded broker's), unless MARQUEE_DEVICE_BROKER_URL names the address screens
+ *   or the embedded broker's), unless MARQUEE_DEVICE_BROKER_URL (config `deviceBrokerUrl`) names the address screens
  *   reach (a public name, mqtts://). The config carries the password so the file alone is
  *   enough; the README's env file (MARQUEE_AGENT_PASSWORD) remains the way to keep it out.
  * - The player is the simulated one: the screen comes online at once and can be watched in
