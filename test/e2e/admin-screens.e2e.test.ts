@@ -149,6 +149,7 @@ describe('screens administration in Chromium', () => {
     const file = path.join(tmp, 'marquee-agent-e2e-pier.json');
     fs.writeFileSync(file, JSON.stringify({ ...config, dataDir: path.join(tmp, 'agent-data') }));
     agent = runAgent(file);
+    const agentStarted = Date.now();
 
     await pageA.getByTestId('provisioning-close').click();
     expect(await dialog.count()).toBe(0);
@@ -159,6 +160,9 @@ describe('screens administration in Chromium', () => {
     await expect
       .poll(() => tile(pageB, 'e2e-pier').getAttribute('data-state'), poll)
       .toBe('online');
+    console.log(
+      `[admin-screens] agent started → online on the other admin's console: ${Date.now() - agentStarted} ms`,
+    );
     await shot(pageB, 'fleet-other-admin');
 
     // The same id again: a sentence, nothing created.
@@ -187,9 +191,10 @@ describe('screens administration in Chromium', () => {
     await expect
       .poll(() => tile(pageB, 'e2e-pier').getAttribute('data-state'), poll)
       .toMatch(/^(lost|offline)$/);
-    console.log(
-      `[admin-screens] rotate → other console shows the screen cut off after ${Date.now() - started} ms`,
-    );
+    const cutOffMs = Date.now() - started;
+    console.log(`[admin-screens] rotate click → other console shows it cut off: ${cutOffMs} ms`);
+    // The issue's target for a screen that drops: lost within 2 s (here: rotate → lost).
+    expect(cutOffMs).toBeLessThan(2000);
     // The agent keeps trying with the old password and is refused.
     await expect.poll(() => agent!.output(), poll).toMatch(/not authorized|refused|bad user/i);
   }, 30_000);
