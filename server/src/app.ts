@@ -24,6 +24,7 @@ import { scheduleHistoryMaintenance } from './fleet/history-maintenance';
 import { createFleetFeature, watchesWholeFleet } from './fleet/fleet-feature';
 import type { IngestHandlers } from './fleet/ingest';
 import { createChatFeature, type ChatFeature } from './chat/chat-feature';
+import { createAdminScreensFeature } from './admin-screens/admin-screens-feature';
 import { verifyDeviceCredentials } from './fleet/screens-repo';
 import { authRoutes } from './http/auth-routes';
 import { userRoutes } from './http/user-routes';
@@ -227,6 +228,7 @@ export async function startServer(
       },
       historyMaintenanceFeature(db.knex, db.isPostgres, config, log),
       createAuthFeature(ctx),
+      createAdminScreensFeature(ctx, { fleet: fleet.state, sessions: deviceSessions, mqttUrl }),
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.

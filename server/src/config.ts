@@ -17,6 +17,12 @@ export const ServerConfig = z.object({
    * device logins live over `$CONTROL/dynamic-security/v1` with MQTT_URL's login.
    */
   mqttDynsec: z.boolean().default(false),
+  /**
+   * The broker address written into screens' agent configs (provisioning), when screens reach
+   * the broker by another name than the server does (a public host, mqtts://). Default: the
+   * server's own broker address without its login.
+   */
+  deviceBrokerUrl: z.string().url().optional(),
   dataDir: z.string().default('./data'),
   /** `postgres://...` or `sqlite:/path/file.db`; default a SQLite file under dataDir. */
   databaseUrl: z.string().optional(),
@@ -95,6 +101,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     mqttUrl: env.MQTT_URL || undefined,
     mqttPort: env.MQTT_PORT,
     mqttDynsec: env.MQTT_DYNSEC === '1' || env.MQTT_DYNSEC === 'true',
+    deviceBrokerUrl: env.MARQUEE_DEVICE_BROKER_URL || undefined,
     dataDir: env.MARQUEE_DATA_DIR,
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,

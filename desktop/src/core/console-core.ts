@@ -25,6 +25,7 @@ import {
 import { ConsoleCache, type OutboxEntry } from './cache/console-cache';
 import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
+import { adminScreensHandlers } from './admin-screens-handlers';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -321,6 +322,7 @@ export class ConsoleCore {
   private createHandlers(): Handlers {
     return {
       getSnapshot: async () => this.snapshot(),
+      ...adminScreensHandlers(() => this.requireSession()),
 
       signIn: async ({ serverUrl, email, password }) => {
         const url = new URL(serverUrl).origin;

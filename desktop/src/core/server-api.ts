@@ -71,4 +71,12 @@ export const serverApi = {
       token,
     ),
   health: (serverUrl: string) => request<{ ok: boolean }>(serverUrl, 'GET', '/healthz', null),
+  // admin-screens
+  adminScreens: (
+    serverUrl: string,
+    token: string | null,
+    method: 'POST' | 'PATCH',
+    path: string,
+    body: unknown = {},
+  ) => request<unknown>(serverUrl, method, `/api/admin/screens${path}`, token, body),
 };

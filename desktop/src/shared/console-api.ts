@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import type {
+  ImportScreensResponse,
+  ProvisionedScreenResponse,
   Alarm,
   Command,
   Conversation,
@@ -170,6 +172,14 @@ export const consoleRequests = {
   viewConversation: z.object({ conversationId: id.nullable() }).strict(),
   markNotificationRead: z.object({ notificationId: id }).strict(),
   ping: z.object({}).strict(),
+  // admin-screens: the bodies are checked by the server against the protocol's schemas, which
+  // words each refusal as the sentence the form shows (server/src/admin-screens).
+  registerScreen: z.object({ screen: z.record(z.string(), z.unknown()) }).strict(),
+  editScreen: z.object({ screenId: id, changes: z.record(z.string(), z.unknown()) }).strict(),
+  retireScreen: z.object({ screenId: id }).strict(),
+  restoreScreen: z.object({ screenId: id }).strict(),
+  rotateScreenCredentials: z.object({ screenId: id }).strict(),
+  importScreens: z.object({ csv: z.string().max(60_000) }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -190,6 +200,13 @@ export interface ConsoleResponses {
   markNotificationRead: null;
   /** Round-trip time to the server in ms, for diagnostics. */
   ping: { rttMs: number };
+  // admin-screens
+  registerScreen: ProvisionedScreenResponse;
+  editScreen: { screen: Screen };
+  retireScreen: { screen: Screen };
+  restoreScreen: ProvisionedScreenResponse;
+  rotateScreenCredentials: ProvisionedScreenResponse;
+  importScreens: ImportScreensResponse;
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -41,6 +41,8 @@ export function validationSentence(method: string, issues: readonly Issue[]): st
       return 'Screens do not know this command.';
     case 'sendCommand.params':
       return 'These command settings are not valid.';
+    case 'importScreens.csv':
+      return 'The CSV is too large: import at most 60,000 characters at once.';
     case 'markRead.seq':
     case 'loadMessages.beforeSeq':
       return 'This conversation could not be read; reopen it and try again.';

@@ -17,6 +17,13 @@ export const CONSOLE_METHODS = [
   'viewConversation',
   'markNotificationRead',
   'ping',
+  // admin-screens
+  'registerScreen',
+  'editScreen',
+  'retireScreen',
+  'restoreScreen',
+  'rotateScreenCredentials',
+  'importScreens',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

@@ -30,6 +30,8 @@ export async function screensInWindow(knex: Knex, from: number, to: number): Pro
 export async function createScreen(
   knex: Knex,
   input: CreateScreenRequest & { tags: string[] },
+  /** Runs inside the creating transaction (the audit record commits with the screen). */
+  alsoInTransaction?: (trx: Knex.Transaction, screen: Screen) => Promise<void>,
 ): Promise<{ screen: Screen; credentials: DeviceCredentials }> {
   const id =
     input.id ??
@@ -66,7 +68,9 @@ export async function createScreen(
       mosquitto_hash: mosquittoHash(password),
       created_at: now,
     });
-    return { screen: rowToScreen(row), credentials: { username: id, password } };
+    const screen = rowToScreen(row);
+    await alsoInTransaction?.(trx, screen);
+    return { screen, credentials: { username: id, password } };
   });
 }
 

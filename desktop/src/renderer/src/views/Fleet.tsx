@@ -20,6 +20,7 @@ import { ago, HOT_C, isStale, temp } from '../format';
 import { StateBadge } from '../components/common';
 import { Icon } from '../components/Icon';
 import { allTags, filterAndSort, sameIds } from './fleet-order';
+import { FleetAdminActions } from '../features/admin-screens/FleetAdminActions';
 
 const STATES: ScreenStatus[] = ['online', 'lost', 'offline', 'unknown'];
 const TILE_MIN_W = 232;
@@ -343,6 +344,7 @@ export function FleetView() {
       <div className="page-header">
         <h1 id="fleet-title">Fleet</h1>
         <div className="page-header-tools">
+          <FleetAdminActions />
           <div className="segmented" role="group" aria-label="Layout">
             <button
               type="button"

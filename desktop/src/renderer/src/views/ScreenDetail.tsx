@@ -19,6 +19,7 @@ import { Icon } from '../components/Icon';
 import { Sparkline, type Point } from '../components/Sparkline';
 import { AlarmRow } from '../components/AlarmRow';
 import { SystemDetails } from '../features/screen/SystemDetails';
+import { ScreenAdminPanel } from '../features/admin-screens/ScreenAdminPanel';
 
 const MAX_POINTS = 720;
 
@@ -572,6 +573,8 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
 
         {/* Advertisers see their screens; commands and alarms are the operators'. */}
         {can(user, 'sendCommands') && <CommandPanel key={screen.id} screen={screen} />}
+
+        <ScreenAdminPanel screen={screen} />
 
         {can(user, 'seeAlarms') && (
           <section className="panel span-3" aria-labelledby="screen-alarms-title">

@@ -1,0 +1,51 @@
+/**
+ * A screen's provisioning: the agent config file and the one line that installs it.
+ *
+ * Decisions:
+ * - The broker address is the one this server uses (MQTT_URL without the server's own login,
+ *   or the embedded broker's), unless MARQUEE_DEVICE_BROKER_URL (config `deviceBrokerUrl`) names the address screens
+ *   reach (a public name, mqtts://). The config carries the password so the file alone is
+ *   enough; the README's env file (MARQUEE_AGENT_PASSWORD) remains the way to keep it out.
+ * - The player is the simulated one: the screen comes online at once and can be watched in
+ *   the console; the operator then switches `player`/`probes`/`commands` to the real player
+ *   (resources/agent/config.example.json). The agent's config has no server URL (screenshots
+ *   go over HTTP only once that exists), so none is written.
+ * - The install command assumes the agent is installed as in device-agent/README.md
+ *   ("Install on Linux"): it puts the file where the systemd unit reads it and (re)starts the
+ *   service. There is no download route (`curl … | sh`): a secret must not sit behind a URL.
+ */
+import type { DeviceCredentials, ScreenProvisioning } from '../../../protocol';
+
+export const AGENT_DATA_DIR = '/var/lib/marquee-agent';
+
+export function deviceBrokerUrl(serverMqttUrl: string, override?: string): string {
+  if (override) return override;
+  try {
+    const url = new URL(serverMqttUrl);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return serverMqttUrl;
+  }
+}
+
+export function provisioningFor(
+  credentials: DeviceCredentials,
+  brokerUrl: string,
+): ScreenProvisioning {
+  const screenId = credentials.username;
+  const configFileName = `marquee-agent-${screenId}.json`;
+  return {
+    credentials,
+    agentConfig: {
+      screenId,
+      broker: { url: brokerUrl, username: credentials.username, password: credentials.password },
+      dataDir: AGENT_DATA_DIR,
+      telemetryIntervalMs: 10_000,
+      player: { type: 'simulated' },
+    },
+    configFileName,
+    installCommand: `sudo install -D -m 0640 -g marquee-agent ${configFileName} /etc/marquee-agent/config.json && sudo systemctl enable --now marquee-agent && sudo systemctl restart marquee-agent`,
+  };
+}
