@@ -17,6 +17,14 @@ export const CONSOLE_METHODS = [
   'viewConversation',
   'markNotificationRead',
   'ping',
+  // admin-users
+  'listPeople',
+  'createUser',
+  'updateUser',
+  'listGrants',
+  'grantScreens',
+  'revokeScreens',
+  'changeOwnPassword',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

@@ -5,10 +5,10 @@
  */
 import type { Role, User } from '../../../../../protocol';
 
-export type Ability = 'sendCommands' | 'seeAlarms';
+export type Ability = 'sendCommands' | 'seeAlarms' | 'managePeople';
 
 const abilities: Record<Role, ReadonlySet<Ability>> = {
-  admin: new Set(['sendCommands', 'seeAlarms']),
+  admin: new Set(['sendCommands', 'seeAlarms', 'managePeople']),
   operator: new Set(['sendCommands', 'seeAlarms']),
   advertiser: new Set(),
 };
