@@ -50,7 +50,7 @@ export async function createAccount(
 ): Promise<AdminCreateUserResponse> {
   const { knex } = deps;
   if (await findUserByEmail(knex, body.email))
-    throw new AppError('conflict', `${body.email} already has an account.`);
+    throw new AppError('conflict', `There is already an account for ${body.email}.`);
   const generated = body.password ? undefined : generatePassword();
   const hash = await hashPassword(body.password ?? generated!);
   const id = newId();
@@ -76,7 +76,7 @@ export async function createAccount(
     .catch((err: unknown) => {
       // Two admins creating the same e-mail at once: the unique index decides.
       if (/unique|duplicate/i.test(String((err as Error).message)))
-        throw new AppError('conflict', `${body.email} already has an account.`);
+        throw new AppError('conflict', `There is already an account for ${body.email}.`);
       throw err;
     });
   const user = (await personById(knex, deps.presence, id))!;
