@@ -179,4 +179,59 @@ describe('people and who sees what, in Chromium', { timeout: 60_000 }, () => {
       .toBe('true');
     await admin.screenshot({ path: '/tmp/users-person-disabled.png' });
   });
+
+  it('shows another admin’s new account without a reload, and keeps the last admin', async () => {
+    const other = await api(
+      server,
+      'POST',
+      '/api/users',
+      { name: 'Olga Ops', email: 'olga@ops.test', role: 'operator' },
+      (await login(server)).token,
+    );
+    expect(other.status).toBe(201);
+    await admin
+      .locator('[data-testid="person-row"][data-email="olga@ops.test"]')
+      .waitFor({ timeout: 10_000 });
+
+    await admin.locator(`[data-testid="person-row"][data-email="${ADMIN.email}"] a`).click();
+    expect(await admin.getByTestId('person-disable').isDisabled()).toBe(true);
+    await admin.getByTestId('person-panel-role').selectOption('operator');
+    await expect
+      .poll(() => admin.getByTestId('person-panel-error').innerText(), poll)
+      .toBe(
+        'Administrator is the last active admin: make someone else an admin first, so the network always has one.',
+      );
+    await admin.screenshot({ path: '/tmp/users-last-admin.png' });
+  });
+
+  it('changes one’s own password in Settings, with sentences for what is wrong', async () => {
+    await admin.getByTestId('nav-settings').click();
+    const error = admin.getByTestId('own-password-error');
+    const fill = async (current: string, next: string, again = next) => {
+      await admin.getByTestId('own-password-current').fill(current);
+      await admin.getByTestId('own-password-new').fill(next);
+      await admin.getByTestId('own-password-again').fill(again);
+      await admin.getByTestId('own-password-submit').click();
+    };
+    await fill(ADMIN.password, 'short');
+    await expect
+      .poll(() => error.innerText(), poll)
+      .toBe('A password needs at least 12 characters.');
+    await fill('not-the-password', 'a-new-admin-password');
+    await expect.poll(() => error.innerText(), poll).toBe('The current password is not right.');
+    await fill(ADMIN.password, 'a-new-admin-password');
+    await admin.getByTestId('own-password-done').waitFor(poll);
+    await admin.screenshot({ path: '/tmp/users-settings-password.png' });
+    await login(server, { email: ADMIN.email, password: 'a-new-admin-password' });
+    const audit = await server.ctx.knex('audit_log').orderBy('seq').pluck('action');
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        'user.created',
+        'access.granted',
+        'access.revoked',
+        'user.disabled',
+        'user.password_changed',
+      ]),
+    );
+  });
 });
