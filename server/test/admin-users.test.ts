@@ -17,6 +17,7 @@ import type {
   SessionEnded,
   SyncResult,
 } from '../../protocol';
+import { AdvertiserLive } from '../src/fleet/advertiser-live';
 import { testDatabases } from '../../test/helpers/databases';
 import {
   ADMIN,
@@ -220,9 +221,17 @@ describe.each(testDatabases())('people and screen grants (%s)', (dbKind) => {
     );
     expect(await audit('access.granted')).toHaveLength(1);
 
-    // The live index reloaded from the database (as at start) still knows the grant.
-    await server.fleet.advertisers.load();
-    expect(server.fleet.advertisers.audienceOf('grant-a')?.has(ada.id)).toBe(true);
+    // A live index loaded from the database at start (a restarted node) knows the grant.
+    const fresh = new AdvertiserLive({
+      knex: server.ctx.knex,
+      io: server.ctx.io,
+      log: server.log,
+      screensOf: () => Promise.resolve(new Set()),
+      acrossNodes: false,
+    });
+    await fresh.load();
+    expect(fresh.audienceOf('grant-a')?.has(ada.id)).toBe(true);
+    expect(fresh.audienceOf('grant-b')).toBeUndefined();
 
     await api(
       server,
@@ -236,6 +245,27 @@ describe.each(testDatabases())('people and screen grants (%s)', (dbKind) => {
     expect((await audit('access.revoked')).at(-1).summary).toBe(
       'No longer lets Ada Ads see screen grant-a',
     );
+  });
+
+  it('an advertiser made operator leaves the live index', async () => {
+    const res = await api<AdminCreateUserResponse>(
+      server,
+      'POST',
+      '/api/users',
+      { name: 'Ben Brand', email: 'ben@brand.test', role: 'advertiser' },
+      adminToken,
+    );
+    const ben = res.body.user.id;
+    await api(
+      server,
+      'POST',
+      '/api/admin/grants',
+      { userId: ben, screenIds: ['grant-b'] },
+      adminToken,
+    );
+    expect(server.fleet.advertisers.audienceOf('grant-b')?.has(ben)).toBe(true);
+    await api(server, 'PATCH', `/api/users/${ben}`, { role: 'operator' }, adminToken);
+    expect(server.fleet.advertisers.audienceOf('grant-b')?.has(ben) ?? false).toBe(false);
   });
 
   it('refuses grants for staff with a sentence', async () => {

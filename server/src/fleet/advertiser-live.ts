@@ -126,6 +126,9 @@ export class AdvertiserLive {
       .whereIn('id', ids)
       .where('role', 'advertiser')
       .pluck('id');
+    // Someone who is no longer an advertiser (a role changed) leaves the index: their sockets
+    // were ended with the change, and a staff console watches the whole fleet anyway.
+    for (const userId of ids) if (!advertisers.includes(userId)) this.set(userId, new Set());
     for (const userId of advertisers) {
       const now = await this.deps.screensOf(userId);
       const before = this.byUser.get(userId) ?? new Set<string>();
