@@ -5,3 +5,4 @@ export * from './ack';
 export * from './socket';
 export * from './rest';
 export * from './admin-screens';
+export * from './admin-users';

@@ -154,7 +154,8 @@ export interface BillboardStatusUpdate {
 }
 
 /** Why the server ended a console's session; sent just before it disconnects the socket. */
-export type SessionEndReason = 'logout' | 'expired' | 'disabled' | 'password_changed';
+export type SessionEndReason =
+  'logout' | 'expired' | 'disabled' | 'password_changed' | 'role_changed';
 export interface SessionEnded {
   reason: SessionEndReason;
   /** A sentence for the person in front of the console. */

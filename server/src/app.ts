@@ -25,9 +25,9 @@ import { createFleetFeature, watchesWholeFleet } from './fleet/fleet-feature';
 import type { IngestHandlers } from './fleet/ingest';
 import { createChatFeature, type ChatFeature } from './chat/chat-feature';
 import { createAdminScreensFeature } from './admin-screens/admin-screens-feature';
+import { createAdminUsersFeature } from './admin-users/admin-users-feature';
 import { verifyDeviceCredentials } from './fleet/screens-repo';
 import { authRoutes } from './http/auth-routes';
-import { userRoutes } from './http/user-routes';
 import { errorHandler, requireUser } from './http/middleware';
 import { metricsRoute } from './http/metrics-route';
 import { createLogger, type Logger } from './log';
@@ -169,8 +169,15 @@ export async function startServer(
       cleanups.push(() => dynsec.close());
       deviceSessions = dynsec;
     }
+    // People and who sees what: an advertiser sees their grants and their conversations' screens.
+    const adminUsers = createAdminUsersFeature(ctx, {
+      signals: sockets.signals,
+      presence: chat.presence,
+      conversationScreens: chat.advertiserScreens,
+      accessChanged: (userIds) => fleet.accessChanged(userIds),
+    });
     const fleet = await createFleetFeature(ctx, {
-      advertiserScreens: chat.advertiserScreens,
+      advertiserScreens: (userId) => adminUsers.visibleScreens(userId),
       handlers,
       deviceSessions,
     });
@@ -229,6 +236,7 @@ export async function startServer(
       historyMaintenanceFeature(db.knex, db.isPostgres, config, log),
       createAuthFeature(ctx),
       createAdminScreensFeature(ctx, { fleet: fleet.state, sessions: deviceSessions, mqttUrl }),
+      adminUsers,
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.
@@ -289,7 +297,6 @@ export async function startServer(
       }),
     );
     api.use(requireUser(db.knex));
-    api.use(userRoutes(db.knex, sockets.signals));
     for (const f of features) f.registerRoutes?.(api);
     app.use('/api', api);
     app.use('/api', (_req, res) => {

@@ -297,6 +297,13 @@ export class ConsoleCore {
     return { user: this.user, serverUrl: meta.serverUrl, token: this.tokens.get() };
   }
 
+  /** A session with a token, for the REST calls made only while the server answers. */
+  private requireLive(): { user: User; serverUrl: string; token: string } {
+    const session = this.requireSession();
+    if (!session.token) throw new ConsoleError('unauthorized', 'not signed in');
+    return { ...session, token: session.token };
+  }
+
   private pendingMessages(conversationId: string): ThreadMessage[] {
     const last = this.cache.messages(conversationId, undefined, 1).at(-1)?.seq ?? 0;
     return this.cache
@@ -500,6 +507,40 @@ export class ConsoleCore {
         const started = performance.now();
         await serverApi.health(serverUrl);
         return { rttMs: Math.round((performance.now() - started) * 10) / 10 };
+      },
+
+      // admin-users: straight to the server (admin work is done live, never queued offline)
+      listPeople: async () => {
+        const { serverUrl, token } = this.requireLive();
+        return serverApi.people(serverUrl, token);
+      },
+      createUser: async ({ password, ...rest }) => {
+        const { serverUrl, token } = this.requireLive();
+        return serverApi.createUser(serverUrl, token, {
+          ...rest,
+          ...(password ? { password } : {}),
+        });
+      },
+      updateUser: async ({ userId, ...change }) => {
+        const { serverUrl, token } = this.requireLive();
+        return serverApi.updateUser(serverUrl, token, userId, change);
+      },
+      listGrants: async ({ userId }) => {
+        const { serverUrl, token } = this.requireLive();
+        return serverApi.grants(serverUrl, token, userId);
+      },
+      grantScreens: async (body) => {
+        const { serverUrl, token } = this.requireLive();
+        return serverApi.changeGrants(serverUrl, token, 'grant', body);
+      },
+      revokeScreens: async (body) => {
+        const { serverUrl, token } = this.requireLive();
+        return serverApi.changeGrants(serverUrl, token, 'revoke', body);
+      },
+      changeOwnPassword: async (body) => {
+        const { serverUrl, token } = this.requireLive();
+        await serverApi.changeOwnPassword(serverUrl, token, body);
+        return null;
       },
     };
   }

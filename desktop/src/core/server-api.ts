@@ -1,5 +1,15 @@
 /** REST calls the console makes besides the socket: sign-in, history, older messages. */
-import type { LoginResponse, Message, ScreenHistoryResponse } from '../../../protocol';
+import type {
+  AdminCreateUserRequest,
+  AdminCreateUserResponse,
+  AdminUpdateUserRequest,
+  AdminUpdateUserResponse,
+  GrantsResponse,
+  LoginResponse,
+  Message,
+  PeopleResponse,
+  ScreenHistoryResponse,
+} from '../../../protocol';
 import { ConsoleError } from '../shared/console-api';
 
 const TIMEOUT_MS = 10_000;
@@ -79,4 +89,42 @@ export const serverApi = {
     path: string,
     body: unknown = {},
   ) => request<unknown>(serverUrl, method, `/api/admin/screens${path}`, token, body),
+  // admin-users
+  people: (serverUrl: string, token: string) =>
+    request<PeopleResponse>(serverUrl, 'GET', '/api/admin/people', token),
+  createUser: (serverUrl: string, token: string, body: AdminCreateUserRequest) =>
+    request<AdminCreateUserResponse>(serverUrl, 'POST', '/api/users', token, body),
+  updateUser: (serverUrl: string, token: string, userId: string, body: AdminUpdateUserRequest) =>
+    request<AdminUpdateUserResponse>(
+      serverUrl,
+      'PATCH',
+      `/api/users/${encodeURIComponent(userId)}`,
+      token,
+      body,
+    ),
+  grants: (serverUrl: string, token: string, userId: string) =>
+    request<GrantsResponse>(
+      serverUrl,
+      'GET',
+      `/api/admin/grants?userId=${encodeURIComponent(userId)}`,
+      token,
+    ),
+  changeGrants: (
+    serverUrl: string,
+    token: string,
+    verb: 'grant' | 'revoke',
+    body: { userId: string; screenIds: string[] },
+  ) =>
+    request<GrantsResponse>(
+      serverUrl,
+      'POST',
+      verb === 'grant' ? '/api/admin/grants' : '/api/admin/grants/revoke',
+      token,
+      body,
+    ),
+  changeOwnPassword: (
+    serverUrl: string,
+    token: string,
+    body: { currentPassword: string; newPassword: string },
+  ) => request<null>(serverUrl, 'POST', '/api/me/password', token, body),
 };

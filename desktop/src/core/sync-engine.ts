@@ -40,6 +40,7 @@ const END_REASONS: readonly SessionEndReason[] = [
   'expired',
   'disabled',
   'password_changed',
+  'role_changed',
 ];
 /** What the sign-in form says when the server refused the token without saying why. */
 export const TOKEN_REFUSED_SENTENCE = 'Your session has ended; please sign in again.';

@@ -8,6 +8,10 @@ import { z } from 'zod';
 import type {
   ImportScreensResponse,
   ProvisionedScreenResponse,
+  AdminCreateUserResponse,
+  AdminUpdateUserResponse,
+  GrantsResponse,
+  PeopleResponse,
   Alarm,
   Command,
   Conversation,
@@ -19,7 +23,7 @@ import type {
   TelemetrySummary,
   User,
 } from '../../../protocol';
-import { CommandType, MAX_MESSAGE_LENGTH } from '../../../protocol';
+import { CommandType, MAX_MESSAGE_LENGTH, MIN_PASSWORD_LENGTH, Role } from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
 
 export type ConnectionStatus = 'signedOut' | 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -180,6 +184,35 @@ export const consoleRequests = {
   restoreScreen: z.object({ screenId: id }).strict(),
   rotateScreenCredentials: z.object({ screenId: id }).strict(),
   importScreens: z.object({ csv: z.string().max(60_000) }).strict(),
+  // admin-users: people, their passwords and which screens advertisers see (admins; REST, live only)
+  listPeople: z.object({}).strict(),
+  createUser: z
+    .object({
+      name: z.string().trim().min(1).max(200),
+      email: z.string().trim().toLowerCase().email().max(254),
+      role: Role,
+      /** Empty or absent: the server generates one and it is shown once. */
+      password: z.union([z.literal(''), z.string().min(MIN_PASSWORD_LENGTH).max(1024)]).optional(),
+    })
+    .strict(),
+  updateUser: z
+    .object({
+      userId: id,
+      role: Role.optional(),
+      disabled: z.boolean().optional(),
+      password: z.string().min(MIN_PASSWORD_LENGTH).max(1024).optional(),
+      generatePassword: z.literal(true).optional(),
+    })
+    .strict(),
+  listGrants: z.object({ userId: id }).strict(),
+  grantScreens: z.object({ userId: id, screenIds: z.array(id).min(1).max(1000) }).strict(),
+  revokeScreens: z.object({ userId: id, screenIds: z.array(id).min(1).max(1000) }).strict(),
+  changeOwnPassword: z
+    .object({
+      currentPassword: z.string().min(1).max(1024),
+      newPassword: z.string().min(MIN_PASSWORD_LENGTH).max(1024),
+    })
+    .strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -207,6 +240,14 @@ export interface ConsoleResponses {
   restoreScreen: ProvisionedScreenResponse;
   rotateScreenCredentials: ProvisionedScreenResponse;
   importScreens: ImportScreensResponse;
+  // admin-users
+  listPeople: PeopleResponse;
+  createUser: AdminCreateUserResponse;
+  updateUser: AdminUpdateUserResponse;
+  listGrants: GrantsResponse;
+  grantScreens: GrantsResponse;
+  revokeScreens: GrantsResponse;
+  changeOwnPassword: null;
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -5,7 +5,7 @@
  * `apiError` event. A form never shows "signIn: email: Too big: expected string…".
  */
 import type { z } from 'zod';
-import { MAX_MESSAGE_LENGTH } from '../../../protocol';
+import { MAX_MESSAGE_LENGTH, MIN_PASSWORD_LENGTH } from '../../../protocol';
 
 type Issue = z.core.$ZodIssue;
 
@@ -43,6 +43,32 @@ export function validationSentence(method: string, issues: readonly Issue[]): st
       return 'These command settings are not valid.';
     case 'importScreens.csv':
       return 'The CSV is too large: import at most 60,000 characters at once.';
+    // admin-users
+    case 'createUser.name':
+      return tooBig
+        ? 'That name is too long (200 characters at most).'
+        : 'Enter the person’s name.';
+    case 'createUser.email':
+      return tooBig
+        ? 'That email address is too long (254 characters at most).'
+        : 'Enter a valid email address, for example name@example.com.';
+    case 'createUser.role':
+    case 'updateUser.role':
+      return 'Choose admin, operator or advertiser.';
+    case 'createUser.password':
+      return tooBig
+        ? 'That password is too long (1024 characters at most).'
+        : `A password needs at least ${MIN_PASSWORD_LENGTH} characters; leave it empty to have one generated.`;
+    case 'updateUser.password':
+    case 'changeOwnPassword.newPassword':
+      return tooBig
+        ? 'That password is too long (1024 characters at most).'
+        : `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`;
+    case 'changeOwnPassword.currentPassword':
+      return 'Enter your current password.';
+    case 'grantScreens.screenIds':
+    case 'revokeScreens.screenIds':
+      return tooBig ? 'Choose at most 1000 screens at once.' : 'Choose at least one screen.';
     case 'markRead.seq':
     case 'loadMessages.beforeSeq':
       return 'This conversation could not be read; reopen it and try again.';
@@ -113,6 +139,7 @@ export function serverErrorSentence(
       if (method === 'sendCommand') return 'Your account cannot send commands to screens.';
       if (method === 'ackAlarm') return 'Your account cannot acknowledge alarms.';
       if (method === 'sendMessage') return 'You cannot write in this conversation.';
+      if (method === 'changeOwnPassword' && !looksTechnical(message)) return asSentence(message);
       return 'Your account is not allowed to do this.';
     case 'not_found':
       if (method === 'sendCommand') return 'No screen matches this command’s target any more.';

@@ -24,6 +24,14 @@ export const CONSOLE_METHODS = [
   'restoreScreen',
   'rotateScreenCredentials',
   'importScreens',
+  // admin-users
+  'listPeople',
+  'createUser',
+  'updateUser',
+  'listGrants',
+  'grantScreens',
+  'revokeScreens',
+  'changeOwnPassword',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

@@ -24,6 +24,7 @@ const MESSAGES: Record<SessionEndReason, string> = {
   expired: 'Your session expired; please sign in again.',
   disabled: 'Your account was disabled by an administrator.',
   password_changed: 'Your password was changed; please sign in again with the new one.',
+  role_changed: 'An administrator changed your role; please sign in again.',
 };
 
 /** What one node is asked to do: end the sockets in `room`, except those in `exceptRoom`. */

@@ -1,6 +1,7 @@
 /**
  * Live status for advertisers: each gets `billboardStatusUpdate` batches holding exactly the
- * screens they may see (today: the screens their conversations are about) and nothing else.
+ * screens they may see (the screens their conversations are about and the ones an admin
+ * granted them) and nothing else.
  *
  * Decision: one filtered batch per advertiser per tick, emitted to their `user:{id}` room,
  * rather than per-screen rooms. Operators keep the one fleet batch (one emit per tick for all
@@ -13,7 +14,7 @@
  *
  * The index (screen → advertisers who may see it) covers every advertiser, connected or not,
  * loaded from the database at start; an access change (a conversation about a screen created,
- * joined or left) re-reads the affected users at once, sends newly visible screens whole (their
+ * joined or left; a grant added or revoked) re-reads the affected users at once, sends newly visible screens whole (their
  * rev may be older than the console's cursor, so `sync` would never bring them) and lists lost
  * ones in `forget`. With several nodes the change is announced to the others (serverSideEmit)
  * so their indexes follow.
@@ -62,6 +63,14 @@ export class AdvertiserLive {
       .whereNull('p.removed_at')
       .whereNotNull('c.screen_id')
       .distinct('p.user_id', 'c.screen_id');
+    // Screens admins granted (admin-users/grants-repo.ts): the same union as `screensOf`.
+    rows.push(
+      ...(await this.deps
+        .knex('screen_grants as g')
+        .join('users as u', 'u.id', 'g.user_id')
+        .where('u.role', 'advertiser')
+        .select('g.user_id', 'g.screen_id')),
+    );
     const byUser = new Map<string, Set<string>>();
     for (const r of rows) {
       let set = byUser.get(r.user_id);
@@ -117,6 +126,9 @@ export class AdvertiserLive {
       .whereIn('id', ids)
       .where('role', 'advertiser')
       .pluck('id');
+    // Someone who is no longer an advertiser (a role changed) leaves the index: their sockets
+    // were ended with the change, and a staff console watches the whole fleet anyway.
+    for (const userId of ids) if (!advertisers.includes(userId)) this.set(userId, new Set());
     for (const userId of advertisers) {
       const now = await this.deps.screensOf(userId);
       const before = this.byUser.get(userId) ?? new Set<string>();

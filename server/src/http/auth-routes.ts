@@ -1,5 +1,6 @@
 /** POST /api/auth/login, POST /api/auth/logout, GET /api/me, POST /api/me/password. */
 import { Router } from 'express';
+import { recordAudit } from '../audit/audit-log';
 import type { Knex } from 'knex';
 import { ChangePasswordRequest, LoginRequest, type LoginResponse } from '../../../protocol';
 import { verifyPassword } from '../auth/passwords';
@@ -119,6 +120,13 @@ export function authRoutes({ knex, sessionTtlMs, signals, log }: AuthRouteDeps):
         throw new AppError('forbidden', 'The current password is not right.');
       perEmail.reset(key);
       await setUserPassword(knex, user.id, body.newPassword);
+      await recordAudit(knex, {
+        actor: user,
+        action: 'user.password_changed',
+        targetType: 'user',
+        targetId: user.id,
+        summary: `${user.name} changed their own password`,
+      });
       // The other consoles of this user were signed in with the old password: they end now.
       await revokeUserSessions(knex, user.id, sessionId);
       signals.endUser(user.id, 'password_changed', sessionId);

@@ -12,6 +12,7 @@ import { MessagesView } from './views/Messages';
 import { NotificationsView } from './views/Notifications';
 import { DiagnosticsView } from './views/Diagnostics';
 import { SettingsView } from './views/Settings';
+import { PeopleView } from './features/admin-users/PeopleView';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
 
@@ -40,6 +41,12 @@ function View({ route }: { route: Route }) {
       return <DiagnosticsView />;
     case 'settings':
       return <SettingsView />;
+    case 'people':
+      return can(user, 'managePeople') ? (
+        <PeopleView userId={route.userId} />
+      ) : (
+        <NotForRole what="People" />
+      );
   }
 }
 

@@ -5,7 +5,7 @@ import { can, type Ability } from '../state/permissions';
 import { Icon, type IconName } from './Icon';
 
 interface Item {
-  id: 'fleet' | 'alarms' | 'messages' | 'notifications' | 'diagnostics' | 'settings';
+  id: 'fleet' | 'alarms' | 'messages' | 'notifications' | 'diagnostics' | 'settings' | 'people';
   label: string;
   icon: IconName;
   href: string;
@@ -43,6 +43,14 @@ const items: Item[] = [
     icon: 'inbox',
     href: href.notifications(),
     active: (r) => r.view === 'notifications',
+  },
+  {
+    id: 'people',
+    label: 'People',
+    icon: 'list',
+    href: href.people(),
+    active: (r) => r.view === 'people',
+    needs: 'managePeople',
   },
   {
     id: 'diagnostics',

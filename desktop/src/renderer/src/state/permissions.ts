@@ -5,10 +5,10 @@
  */
 import type { Role, User } from '../../../../../protocol';
 
-export type Ability = 'sendCommands' | 'seeAlarms' | 'manageScreens';
+export type Ability = 'sendCommands' | 'seeAlarms' | 'manageScreens' | 'managePeople';
 
 const abilities: Record<Role, ReadonlySet<Ability>> = {
-  admin: new Set(['sendCommands', 'seeAlarms', 'manageScreens']),
+  admin: new Set(['sendCommands', 'seeAlarms', 'manageScreens', 'managePeople']),
   operator: new Set(['sendCommands', 'seeAlarms']),
   advertiser: new Set(),
 };

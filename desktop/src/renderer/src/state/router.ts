@@ -8,7 +8,8 @@ export type Route =
   | { view: 'messages'; conversationId: string | null }
   | { view: 'notifications' }
   | { view: 'diagnostics' }
-  | { view: 'settings' };
+  | { view: 'settings' }
+  | { view: 'people'; userId: string | null };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -34,6 +35,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'diagnostics' };
     case 'settings':
       return { view: 'settings' };
+    case 'people':
+      return { view: 'people', userId: parts[1] || null };
     default:
       return { view: 'fleet' };
   }
@@ -47,6 +50,7 @@ export const href = {
   notifications: () => '#/notifications',
   diagnostics: () => '#/diagnostics',
   settings: () => '#/settings',
+  people: (id?: string | null) => (id ? `#/people/${encodeURIComponent(id)}` : '#/people'),
 };
 
 export function navigate(to: string): void {

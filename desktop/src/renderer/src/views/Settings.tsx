@@ -3,6 +3,7 @@ import { consoleApi } from '../../console-api-client';
 import { refreshSnapshot } from '../state/boot';
 import { setUser, useConsole } from '../state/store';
 import { setTheme, useTheme } from '../state/theme';
+import { OwnPasswordForm } from '../features/admin-users/OwnPasswordForm';
 
 export function SettingsView() {
   const theme = useTheme();
@@ -100,6 +101,7 @@ export function SettingsView() {
           {busy ? 'Signing out…' : 'Sign out'}
         </button>
       </section>
+      <OwnPasswordForm />
     </section>
   );
 }
