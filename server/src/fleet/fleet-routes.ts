@@ -9,6 +9,7 @@ import {
   type Screen,
 } from '../../../protocol';
 import { noDeviceSessions, type DeviceSessions } from '../broker/device-sessions';
+import { recordAudit } from '../audit/audit-log';
 import { AppError } from '../errors';
 import { parseBody, requireRole, route, userOf } from '../http/middleware';
 import type { FleetState } from './fleet-state';
@@ -92,6 +93,18 @@ export function fleetRoutes(
         throw new AppError('bad_request', RESERVED_ID_MESSAGE);
       const created = await createScreen(knex, body);
       fleet.putRegistry(created.screen);
+      await recordAudit(knex, {
+        actor: userOf(res),
+        action: 'screen.registered',
+        targetType: 'screen',
+        targetId: created.screen.id,
+        summary: `Registered screen ${created.screen.name} (${created.screen.id})`,
+        details: {
+          name: created.screen.name,
+          address: created.screen.address,
+          tags: created.screen.tags,
+        },
+      });
       await tellBroker(created.screen.id, ROTATE_AGAIN, () =>
         sessions.credentialsIssued(created.screen.id, created.credentials.password),
       );
@@ -115,6 +128,14 @@ export function fleetRoutes(
         tags: patch.tags ?? screen.tags,
       };
       fleet.putRegistry(next);
+      await recordAudit(knex, {
+        actor: user,
+        action: 'screen.updated',
+        targetType: 'screen',
+        targetId: screen.id,
+        summary: `Edited screen ${next.name} (${screen.id}): ${Object.keys(patch).join(', ') || 'nothing'}`,
+        details: { changes: patch },
+      });
       res.json({ screen: fleet.get(screen.id) });
     }),
   );
@@ -129,6 +150,13 @@ export function fleetRoutes(
       // Credentials first (in the database, for every node), then the live session.
       await revokeCredentials(knex, screen.id);
       fleet.putRegistry({ ...screen, retired: true });
+      await recordAudit(knex, {
+        actor: user,
+        action: 'screen.retired',
+        targetType: 'screen',
+        targetId: screen.id,
+        summary: `Retired screen ${screen.name} (${screen.id})`,
+      });
       await tellBroker(screen.id, 'Retire it again', () => sessions.retired(screen.id));
       res.json({ screen: fleet.get(screen.id) });
     }),
@@ -143,6 +171,14 @@ export function fleetRoutes(
       if (screen.retired)
         throw new AppError('conflict', `Screen "${screen.id}" is retired: it has no credentials.`);
       const credentials = await rotateCredentials(knex, screen.id);
+      // Never the credentials themselves: only that they changed.
+      await recordAudit(knex, {
+        actor: user,
+        action: 'screen.credentials_rotated',
+        targetType: 'screen',
+        targetId: screen.id,
+        summary: `Rotated the credentials of screen ${screen.name} (${screen.id})`,
+      });
       await tellBroker(screen.id, ROTATE_AGAIN, () =>
         sessions.credentialsIssued(screen.id, credentials.password),
       );

@@ -7,6 +7,7 @@ import { RateLimiter } from '../auth/rate-limit';
 import type { SessionSignals } from '../auth/session-signals';
 import { createSession, pruneSessions, revokeSession, revokeUserSessions } from '../auth/sessions';
 import { findUserByEmail, findUserRowById, setUserPassword, toUser } from '../auth/users';
+import { recordAudit } from '../audit/audit-log';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 import { parseBody, requireUser, route, userOf, type AuthedLocals } from './middleware';
@@ -119,6 +120,13 @@ export function authRoutes({ knex, sessionTtlMs, signals, log }: AuthRouteDeps):
         throw new AppError('forbidden', 'The current password is not right.');
       perEmail.reset(key);
       await setUserPassword(knex, user.id, body.newPassword);
+      await recordAudit(knex, {
+        actor: user,
+        action: 'user.password_changed',
+        targetType: 'user',
+        targetId: user.id,
+        summary: `${user.name} changed their own password`,
+      });
       // The other consoles of this user were signed in with the old password: they end now.
       await revokeUserSessions(knex, user.id, sessionId);
       signals.endUser(user.id, 'password_changed', sessionId);

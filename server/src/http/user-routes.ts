@@ -16,6 +16,7 @@ import {
   setUserPassword,
   toUser,
 } from '../auth/users';
+import { recordAudit } from '../audit/audit-log';
 import { AppError } from '../errors';
 import { parseBody, requireRole, route, type AuthedLocals } from './middleware';
 
@@ -28,7 +29,16 @@ export function userRoutes(knex: Knex, signals: SessionSignals): Router {
       const body = parseBody(CreateUserRequest, req.body);
       if (await findUserByEmail(knex, body.email))
         throw new AppError('conflict', `${body.email} already has an account`);
-      res.status(201).json({ user: await createUser(knex, body) });
+      const user = await createUser(knex, body);
+      await recordAudit(knex, {
+        actor: (res.locals as AuthedLocals).user,
+        action: 'user.created',
+        targetType: 'user',
+        targetId: user.id,
+        summary: `Created ${user.role} account ${user.name} (${user.email})`,
+        details: { email: user.email, role: user.role },
+      });
+      res.status(201).json({ user });
     }),
   );
   router.patch(
@@ -51,6 +61,21 @@ export function userRoutes(knex: Knex, signals: SessionSignals): Router {
         signals.endUser(id, body.disabled ? 'disabled' : 'password_changed', keep);
       }
       const row = (await findUserRowById(knex, id))!;
+      // One entry per change made (never the password itself).
+      for (const [action, verb] of [
+        ...(body.disabled === true ? [['user.disabled', 'Disabled'] as const] : []),
+        ...(body.disabled === false ? [['user.enabled', 'Re-enabled'] as const] : []),
+        ...(body.password !== undefined
+          ? [['user.password_reset', 'Reset the password of'] as const]
+          : []),
+      ])
+        await recordAudit(knex, {
+          actor,
+          action,
+          targetType: 'user',
+          targetId: id,
+          summary: `${verb} ${row.name} (${row.email})`,
+        });
       res.json({ user: toUser(row), disabled: !!row.disabled_at });
     }),
   );
