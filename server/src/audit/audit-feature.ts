@@ -102,7 +102,7 @@ export function createAuditFeature(ctx: ServerContext): Feature {
         }),
       );
       // Any other method, on the log or on an entry: 405 with the reason (there is no way in).
-      r.all(['/audit', '/audit/*'], (req, res, next) => {
+      r.all(['/audit', '/audit/*rest'], (req, res, next) => {
         if (req.method === 'GET' || req.method === 'HEAD') return next();
         res.status(405).setHeader('allow', 'GET');
         res.json({

@@ -128,13 +128,19 @@ export function fleetRoutes(
         tags: patch.tags ?? screen.tags,
       };
       fleet.putRegistry(next);
+      // What really changed (old and new), not the fields the request happened to carry.
+      const changes = Object.fromEntries(
+        (Object.keys(patch) as (keyof typeof patch)[])
+          .filter((k) => JSON.stringify(screen[k]) !== JSON.stringify(next[k]))
+          .map((k) => [k, { from: screen[k], to: next[k] }]),
+      );
       await recordAudit(knex, {
         actor: user,
         action: 'screen.updated',
         targetType: 'screen',
         targetId: screen.id,
-        summary: `Edited screen ${next.name} (${screen.id}): ${Object.keys(patch).join(', ') || 'nothing'}`,
-        details: { changes: patch },
+        summary: `Edited screen ${next.name} (${screen.id}): ${Object.keys(changes).join(', ') || 'no change'}`,
+        details: { changes },
       });
       res.json({ screen: fleet.get(screen.id) });
     }),
