@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type {
   Alarm,
+  AuditPage,
   Command,
   Conversation,
   Message,
@@ -17,7 +18,7 @@ import type {
   TelemetrySummary,
   User,
 } from '../../../protocol';
-import { CommandType, MAX_MESSAGE_LENGTH } from '../../../protocol';
+import { AUDIT_PAGE_MAX, CommandType, MAX_MESSAGE_LENGTH } from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
 
 export type ConnectionStatus = 'signedOut' | 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -170,6 +171,31 @@ export const consoleRequests = {
   viewConversation: z.object({ conversationId: id.nullable() }).strict(),
   markNotificationRead: z.object({ notificationId: id }).strict(),
   ping: z.object({}).strict(),
+  // audit: read on the server (online only); admins.
+  queryAudit: z
+    .object({
+      q: z.string().max(200).optional(),
+      actor: z.string().max(64).optional(),
+      action: z.string().max(64).optional(),
+      targetType: z.string().max(32).optional(),
+      targetId: z.string().max(200).optional(),
+      from: z.number().int().nonnegative().optional(),
+      to: z.number().int().nonnegative().optional(),
+      before: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
+    })
+    .strict(),
+  exportAuditCsv: z
+    .object({
+      q: z.string().max(200).optional(),
+      actor: z.string().max(64).optional(),
+      action: z.string().max(64).optional(),
+      targetType: z.string().max(32).optional(),
+      targetId: z.string().max(200).optional(),
+      from: z.number().int().nonnegative().optional(),
+      to: z.number().int().nonnegative().optional(),
+    })
+    .strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -190,6 +216,10 @@ export interface ConsoleResponses {
   markNotificationRead: null;
   /** Round-trip time to the server in ms, for diagnostics. */
   ping: { rttMs: number };
+  // audit
+  queryAudit: AuditPage;
+  /** The CSV file's text and the name the server gave it. */
+  exportAuditCsv: { csv: string; filename: string };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -111,6 +111,8 @@ export function serverErrorSentence(
       if (method === 'sendCommand') return 'Your account cannot send commands to screens.';
       if (method === 'ackAlarm') return 'Your account cannot acknowledge alarms.';
       if (method === 'sendMessage') return 'You cannot write in this conversation.';
+      // audit: the server's sentence names the role (audit-feature.ts).
+      if (method === 'queryAudit' || method === 'exportAuditCsv') return asSentence(message);
       return 'Your account is not allowed to do this.';
     case 'not_found':
       if (method === 'sendCommand') return 'No screen matches this command’s target any more.';

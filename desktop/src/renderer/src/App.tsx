@@ -12,6 +12,7 @@ import { MessagesView } from './views/Messages';
 import { NotificationsView } from './views/Notifications';
 import { DiagnosticsView } from './views/Diagnostics';
 import { SettingsView } from './views/Settings';
+import { AuditView } from './features/audit/AuditView';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
 
@@ -40,6 +41,15 @@ function View({ route }: { route: Route }) {
       return <DiagnosticsView />;
     case 'settings':
       return <SettingsView />;
+    // audit
+    case 'audit':
+      return can(user, 'seeAudit') ? (
+        <AuditView />
+      ) : (
+        <section data-testid="not-for-role">
+          <Empty>The audit log is for admins; your account does not include it.</Empty>
+        </section>
+      );
   }
 }
 

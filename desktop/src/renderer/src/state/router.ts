@@ -8,7 +8,9 @@ export type Route =
   | { view: 'messages'; conversationId: string | null }
   | { view: 'notifications' }
   | { view: 'diagnostics' }
-  | { view: 'settings' };
+  | { view: 'settings' }
+  // audit
+  | { view: 'audit' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -34,6 +36,9 @@ export function parseRoute(hash: string): Route {
       return { view: 'diagnostics' };
     case 'settings':
       return { view: 'settings' };
+    // audit
+    case 'audit':
+      return { view: 'audit' };
     default:
       return { view: 'fleet' };
   }
@@ -47,6 +52,8 @@ export const href = {
   notifications: () => '#/notifications',
   diagnostics: () => '#/diagnostics',
   settings: () => '#/settings',
+  // audit
+  audit: () => '#/audit',
 };
 
 export function navigate(to: string): void {
