@@ -163,11 +163,28 @@ describe('audit log in Chromium', () => {
     expect(csv).toHaveLength(3);
     expect(csv[1]).toMatch(/,screen\.retired,screen,harbour-7,/);
 
+    // A date range in the console's days: from tomorrow nothing, from today the same two.
+    const ymd = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const today = new Date();
+    const tomorrow = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1);
+    await admin.getByTestId('audit-from').fill(ymd(tomorrow));
+    await expect
+      .poll(() => admin.getByText('No entry matches these filters.').count(), poll)
+      .toBe(1);
+    await admin.getByTestId('audit-to').fill(ymd(today));
+    await expect
+      .poll(() => admin.getByTestId('audit-error').innerText(), poll)
+      .toBe('The end date is before the start date; choose an end date on or after it.');
+    await admin.getByTestId('audit-from').fill(ymd(today));
+    await expect.poll(async () => (await summaries(admin)).length, poll).toBe(2);
+    expect(await admin.getByTestId('audit-error').count()).toBe(0);
+
     await rows.first().getByTestId('audit-target').click();
     await expect
       .poll(() => admin.getByTestId('screen-detail').getAttribute('data-screen-id'), poll)
       .toBe('harbour-7');
-  });
+  }, 90_000);
 
   it('pages older entries with "Load older"', async () => {
     for (let i = 0; i < 55; i++)
