@@ -106,7 +106,10 @@ export function createAuditFeature(ctx: ServerContext): Feature {
         if (req.method === 'GET' || req.method === 'HEAD') return next();
         res.status(405).setHeader('allow', 'GET');
         res.json({
-          error: { code: 'forbidden', message: 'The audit log cannot be changed: it is read-only.' },
+          error: {
+            code: 'forbidden',
+            message: 'The audit log cannot be changed: it is read-only.',
+          },
         });
       });
       router.use(r);
