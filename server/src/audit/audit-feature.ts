@@ -72,9 +72,18 @@ async function sendCsv(ctx: ServerContext, q: AuditQuery, res: Response): Promis
   res.setHeader('content-type', 'text/csv; charset=utf-8');
   res.setHeader('content-disposition', `attachment; filename="marquee-audit-${stamp}.csv"`);
   res.write(`${CSV_COLUMNS.join(',')}\r\n`);
-  for await (const entry of auditRowsForExport(ctx.knex, ctx.isPostgres, q, AUDIT_CSV_MAX_ROWS))
-    res.write(`${csvLine(entry)}\r\n`);
-  res.end();
+  try {
+    for await (const entry of auditRowsForExport(ctx.knex, ctx.isPostgres, q, AUDIT_CSV_MAX_ROWS)) {
+      // The person went away: stop reading the log for nobody.
+      if (res.destroyed) return;
+      res.write(`${csvLine(entry)}\r\n`);
+    }
+    res.end();
+  } catch (err) {
+    // Half a file is already sent: cut it, so it is not taken for the whole record.
+    ctx.log.error({ err }, 'audit CSV export failed');
+    res.destroy(err as Error);
+  }
 }
 
 export function createAuditFeature(ctx: ServerContext): Feature {
