@@ -6,3 +6,4 @@ export * from './socket';
 export * from './rest';
 export * from './admin-screens';
 export * from './admin-users';
+export * from './audit';

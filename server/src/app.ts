@@ -12,6 +12,7 @@ import { openDatabase } from './db/connect';
 import { migrateToLatest } from './db/migrations';
 import { ensureFirstAdmin } from './auth/users';
 import { createAuthFeature } from './auth/auth-feature';
+import { createAuditFeature } from './audit/audit-feature';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
 import { noDeviceSessions, type DeviceSessions } from './broker/device-sessions';
@@ -237,6 +238,7 @@ export async function startServer(
       createAuthFeature(ctx),
       createAdminScreensFeature(ctx, { fleet: fleet.state, sessions: deviceSessions, mqttUrl }),
       adminUsers,
+      createAuditFeature(ctx),
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.

@@ -26,6 +26,7 @@ import { ConsoleCache, type OutboxEntry } from './cache/console-cache';
 import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
 import { adminScreensHandlers } from './admin-screens-handlers';
+import { auditApi } from './audit-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -304,6 +305,18 @@ export class ConsoleCore {
     return { ...session, token: session.token };
   }
 
+  /** The audit log is read on the server: offline, the view says so rather than show nothing. */
+  private auditSession(): [serverUrl: string, token: string] {
+    const { serverUrl, token } = this.requireSession();
+    if (!this.engine.connected || !token)
+      throw new SentenceError(
+        'unavailable',
+        'The audit log needs the server: it is searched there, not kept on this console. It opens again once the console is live.',
+        'audit: console not live',
+      );
+    return [serverUrl, token];
+  }
+
   private pendingMessages(conversationId: string): ThreadMessage[] {
     const last = this.cache.messages(conversationId, undefined, 1).at(-1)?.seq ?? 0;
     return this.cache
@@ -542,6 +555,9 @@ export class ConsoleCore {
         await serverApi.changeOwnPassword(serverUrl, token, body);
         return null;
       },
+      // audit: asked of the server each time (not cached), so only while live.
+      queryAudit: async (params) => auditApi.query(...this.auditSession(), params),
+      exportAuditCsv: async (params) => auditApi.csv(...this.auditSession(), params),
     };
   }
 }

@@ -13,6 +13,7 @@ import type {
   GrantsResponse,
   PeopleResponse,
   Alarm,
+  AuditPage,
   Command,
   Conversation,
   Message,
@@ -23,7 +24,13 @@ import type {
   TelemetrySummary,
   User,
 } from '../../../protocol';
-import { CommandType, MAX_MESSAGE_LENGTH, MIN_PASSWORD_LENGTH, Role } from '../../../protocol';
+import {
+  AUDIT_PAGE_MAX,
+  CommandType,
+  MAX_MESSAGE_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  Role,
+} from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
 
 export type ConnectionStatus = 'signedOut' | 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -213,6 +220,31 @@ export const consoleRequests = {
       newPassword: z.string().min(MIN_PASSWORD_LENGTH).max(1024),
     })
     .strict(),
+  // audit: read on the server (online only); admins.
+  queryAudit: z
+    .object({
+      q: z.string().max(200).optional(),
+      actor: z.string().max(64).optional(),
+      action: z.string().max(64).optional(),
+      targetType: z.string().max(32).optional(),
+      targetId: z.string().max(200).optional(),
+      from: z.number().int().nonnegative().optional(),
+      to: z.number().int().nonnegative().optional(),
+      before: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
+    })
+    .strict(),
+  exportAuditCsv: z
+    .object({
+      q: z.string().max(200).optional(),
+      actor: z.string().max(64).optional(),
+      action: z.string().max(64).optional(),
+      targetType: z.string().max(32).optional(),
+      targetId: z.string().max(200).optional(),
+      from: z.number().int().nonnegative().optional(),
+      to: z.number().int().nonnegative().optional(),
+    })
+    .strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -248,6 +280,10 @@ export interface ConsoleResponses {
   grantScreens: GrantsResponse;
   revokeScreens: GrantsResponse;
   changeOwnPassword: null;
+  // audit
+  queryAudit: AuditPage;
+  /** The CSV file's text and the name the server gave it. */
+  exportAuditCsv: { csv: string; filename: string };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -140,6 +140,8 @@ export function serverErrorSentence(
       if (method === 'ackAlarm') return 'Your account cannot acknowledge alarms.';
       if (method === 'sendMessage') return 'You cannot write in this conversation.';
       if (method === 'changeOwnPassword' && !looksTechnical(message)) return asSentence(message);
+      // audit: the server's sentence names the role (audit-feature.ts).
+      if (method === 'queryAudit' || method === 'exportAuditCsv') return asSentence(message);
       return 'Your account is not allowed to do this.';
     case 'not_found':
       if (method === 'sendCommand') return 'No screen matches this command’s target any more.';

@@ -32,6 +32,9 @@ export const CONSOLE_METHODS = [
   'grantScreens',
   'revokeScreens',
   'changeOwnPassword',
+  // audit
+  'queryAudit',
+  'exportAuditCsv',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

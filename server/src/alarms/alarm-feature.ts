@@ -1,6 +1,7 @@
 /** Alarms: evaluation, `ackAlarm`, REST, and the alarms' share of `sync` (operators and admins). */
 import { Router } from 'express';
-import type { Alarm } from '../../../protocol';
+import type { Alarm, User } from '../../../protocol';
+import { recordAudit } from '../audit/audit-log';
 import type { Feature, ServerContext } from '../context';
 import { AppError } from '../errors';
 import { FLEET_ROOM, watchesWholeFleet } from '../fleet/fleet-feature';
@@ -22,8 +23,19 @@ export function createAlarmFeature(
   };
   const evaluator = new AlarmEvaluator(ctx.knex, ctx.config, ctx.log, publish);
 
-  const acknowledge = async (alarmId: string, userId: string) => {
-    const { alarm, changed } = await acknowledgeAlarm(ctx.knex, alarmId, userId);
+  const acknowledge = async (alarmId: string, user: User) => {
+    const { alarm, changed } = await acknowledgeAlarm(ctx.knex, alarmId, user.id);
+    if (changed) {
+      const screen = await ctx.knex('screens').where({ id: alarm.screenId }).first('name');
+      await recordAudit(ctx.knex, {
+        actor: user,
+        action: 'alarm.acknowledged',
+        targetType: 'alarm',
+        targetId: alarm.id,
+        summary: `Acknowledged ${alarm.severity} alarm on screen ${(screen as { name?: string } | undefined)?.name ?? alarm.screenId} (${alarm.screenId}): ${alarm.message}`,
+        details: { screenId: alarm.screenId, kind: alarm.kind },
+      });
+    }
     if (changed) publish(alarm, false);
     return alarm;
   };
@@ -35,7 +47,7 @@ export function createAlarmFeature(
       router.on('ackAlarm', async ({ user }, { alarmId }) => {
         if (!watchesWholeFleet(user))
           throw new AppError('forbidden', 'only operators and admins handle alarms');
-        return acknowledge(alarmId, user.id);
+        return acknowledge(alarmId, user);
       });
     },
     registerRoutes(router) {
@@ -55,7 +67,7 @@ export function createAlarmFeature(
       r.post(
         '/alarms/:id/ack',
         route(async (req, res) => {
-          res.json({ alarm: await acknowledge(String(req.params.id), userOf(res).id) });
+          res.json({ alarm: await acknowledge(String(req.params.id), userOf(res)) });
         }),
       );
       router.use(r);

@@ -18,6 +18,7 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import type { User } from '../../../protocol';
+import { recordAudit } from '../audit/audit-log';
 import { listUsers } from '../auth/users';
 import { parseBody, requireRole, route, userOf } from '../http/middleware';
 import { isStaff, requireReadable } from './access';
@@ -186,6 +187,14 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     route(async (req, res) => {
       const { title, body } = parseBody(AnnouncementRequest, req.body);
       const delivered = await notifications.announce(title, body);
+      await recordAudit(knex, {
+        actor: userOf(res),
+        action: 'announcement.sent',
+        targetType: 'announcement',
+        targetId: null,
+        summary: `Sent the announcement "${title}" to ${delivered.length} people`,
+        details: { title, body },
+      });
       res.status(201).json({ notified: delivered.length });
     }),
   );

@@ -12,6 +12,7 @@
  */
 import type { Knex } from 'knex';
 import type { Conversation, Role, User } from '../../../protocol';
+import { recordAudit } from '../audit/audit-log';
 import { newId } from '../auth/tokens';
 import { reserveRevisions } from '../db/revisions';
 import { AppError } from '../errors';
@@ -108,6 +109,14 @@ export async function createConversation(
           rev,
         })),
       );
+      await recordAudit(trx, {
+        actor: creator,
+        action: 'conversation.created',
+        targetType: 'conversation',
+        targetId: row.id,
+        summary: `Started ${row.kind} conversation "${title}"${row.screen_id ? ` about screen ${row.screen_id}` : ''}`,
+        details: { participantIds: [creator.id, ...others], screenId: row.screen_id },
+      });
       return (await loadViews(trx, [row]))[0]!;
     });
   } catch (err) {

@@ -16,6 +16,7 @@ import {
   type Responses,
   type User,
 } from '../../../protocol';
+import { recordAudit } from '../audit/audit-log';
 import type { MqttLink } from '../broker/mqtt-link';
 import type { Feature, ServerContext } from '../context';
 import { RefusedWrite, retryWrite } from '../db/retry-write';
@@ -98,6 +99,20 @@ export function createCommandFeature(
       params,
       ttlS: req.ttlS,
       userId: user.id,
+    });
+    // One entry per screen (found by the screen's id); a retried request records nothing new.
+    await ctx.knex.transaction(async (trx) => {
+      for (const { command: c } of results.filter((r) => r.created)) {
+        const name = fleet.get(c.screenId)?.name ?? c.screenId;
+        await recordAudit(trx, {
+          actor: user,
+          action: 'command.sent',
+          targetType: 'screen',
+          targetId: c.screenId,
+          summary: `Sent ${c.type} to screen ${name} (${c.screenId})`,
+          details: { commandId: c.id, requestId: req.commandId, type: c.type, params },
+        });
+      }
     });
     for (const { command, created } of results) {
       if (!created) continue;

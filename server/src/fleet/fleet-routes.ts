@@ -126,13 +126,19 @@ export function fleetRoutes(
         tags: patch.tags ?? screen.tags,
       };
       fleet.putRegistry(next);
+      // What really changed (old and new), not the fields the request happened to carry.
+      const changes = Object.fromEntries(
+        (Object.keys(patch) as (keyof typeof patch)[])
+          .filter((k) => JSON.stringify(screen[k]) !== JSON.stringify(next[k]))
+          .map((k) => [k, { from: screen[k], to: next[k] }]),
+      );
       await recordAudit(knex, {
         actor: user,
         action: 'screen.updated',
         targetType: 'screen',
         targetId: screen.id,
-        summary: `Edited screen ${next.name} (${screen.id})`,
-        details: { changes: patch },
+        summary: `Edited screen ${next.name} (${screen.id}): ${Object.keys(changes).join(', ') || 'no change'}`,
+        details: { changes },
       });
       res.json({ screen: fleet.get(screen.id) });
     }),
@@ -169,6 +175,7 @@ export function fleetRoutes(
       if (screen.retired)
         throw new AppError('conflict', `Screen "${screen.id}" is retired: it has no credentials.`);
       const credentials = await rotateCredentials(knex, screen.id);
+      // Never the credentials themselves: only that they changed.
       await recordAudit(knex, {
         actor: user,
         action: 'screen.credentials_rotated',

@@ -13,6 +13,7 @@ import { NotificationsView } from './views/Notifications';
 import { DiagnosticsView } from './views/Diagnostics';
 import { SettingsView } from './views/Settings';
 import { PeopleView } from './features/admin-users/PeopleView';
+import { AuditView } from './features/audit/AuditView';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
 
@@ -46,6 +47,15 @@ function View({ route }: { route: Route }) {
         <PeopleView userId={route.userId} />
       ) : (
         <NotForRole what="People" />
+      );
+    // audit
+    case 'audit':
+      return can(user, 'seeAudit') ? (
+        <AuditView />
+      ) : (
+        <section data-testid="not-for-role">
+          <Empty>The audit log is for admins; your account does not include it.</Empty>
+        </section>
       );
   }
 }

@@ -5,7 +5,15 @@ import { can, type Ability } from '../state/permissions';
 import { Icon, type IconName } from './Icon';
 
 interface Item {
-  id: 'fleet' | 'alarms' | 'messages' | 'notifications' | 'diagnostics' | 'settings' | 'people';
+  id:
+    | 'fleet'
+    | 'alarms'
+    | 'messages'
+    | 'notifications'
+    | 'diagnostics'
+    | 'settings'
+    | 'people'
+    | 'audit';
   label: string;
   icon: IconName;
   href: string;
@@ -43,6 +51,15 @@ const items: Item[] = [
     icon: 'inbox',
     href: href.notifications(),
     active: (r) => r.view === 'notifications',
+  },
+  // audit
+  {
+    id: 'audit',
+    label: 'Audit log',
+    icon: 'list',
+    href: href.audit(),
+    active: (r) => r.view === 'audit',
+    needs: 'seeAudit',
   },
   {
     id: 'people',

@@ -9,7 +9,9 @@ export type Route =
   | { view: 'notifications' }
   | { view: 'diagnostics' }
   | { view: 'settings' }
-  | { view: 'people'; userId: string | null };
+  | { view: 'people'; userId: string | null }
+  // audit
+  | { view: 'audit' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -37,6 +39,9 @@ export function parseRoute(hash: string): Route {
       return { view: 'settings' };
     case 'people':
       return { view: 'people', userId: parts[1] || null };
+    // audit
+    case 'audit':
+      return { view: 'audit' };
     default:
       return { view: 'fleet' };
   }
@@ -51,6 +56,8 @@ export const href = {
   diagnostics: () => '#/diagnostics',
   settings: () => '#/settings',
   people: (id?: string | null) => (id ? `#/people/${encodeURIComponent(id)}` : '#/people'),
+  // audit
+  audit: () => '#/audit',
 };
 
 export function navigate(to: string): void {
