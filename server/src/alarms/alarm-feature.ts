@@ -1,11 +1,12 @@
 /** Alarms: evaluation, `ackAlarm`, REST, and the alarms' share of `sync` (operators and admins). */
 import { Router } from 'express';
-import type { Alarm } from '../../../protocol';
+import { NoteAlarmRequest, type Alarm, type User } from '../../../protocol';
 import type { Feature, ServerContext } from '../context';
 import { AppError } from '../errors';
 import { FLEET_ROOM, watchesWholeFleet } from '../fleet/fleet-feature';
 import { requireRole, route, userOf } from '../http/middleware';
 import { AlarmEvaluator } from './alarm-evaluator';
+import { addAlarmNote } from './alarm-notes';
 import { acknowledgeAlarm, alarmsInWindow, listAlarms } from './alarms-repo';
 
 export interface AlarmFeature extends Feature {
@@ -22,8 +23,13 @@ export function createAlarmFeature(
   };
   const evaluator = new AlarmEvaluator(ctx.knex, ctx.config, ctx.log, publish);
 
-  const acknowledge = async (alarmId: string, userId: string) => {
-    const { alarm, changed } = await acknowledgeAlarm(ctx.knex, alarmId, userId);
+  const acknowledge = async (alarmId: string, user: User) => {
+    const { alarm, changed } = await acknowledgeAlarm(ctx.knex, alarmId, user);
+    if (changed) publish(alarm, false);
+    return alarm;
+  };
+  const note = async (spec: NoteAlarmRequest, user: User) => {
+    const { alarm, changed } = await addAlarmNote(ctx.knex, spec, user);
     if (changed) publish(alarm, false);
     return alarm;
   };
@@ -35,7 +41,12 @@ export function createAlarmFeature(
       router.on('ackAlarm', async ({ user }, { alarmId }) => {
         if (!watchesWholeFleet(user))
           throw new AppError('forbidden', 'only operators and admins handle alarms');
-        return acknowledge(alarmId, user.id);
+        return acknowledge(alarmId, user);
+      });
+      router.on('noteAlarm', async ({ user }, spec) => {
+        if (!watchesWholeFleet(user))
+          throw new AppError('forbidden', 'only operators and admins handle alarms');
+        return note(spec, user);
       });
     },
     registerRoutes(router) {
@@ -55,7 +66,16 @@ export function createAlarmFeature(
       r.post(
         '/alarms/:id/ack',
         route(async (req, res) => {
-          res.json({ alarm: await acknowledge(String(req.params.id), userOf(res).id) });
+          res.json({ alarm: await acknowledge(String(req.params.id), userOf(res)) });
+        }),
+      );
+      r.post(
+        '/alarms/:id/notes',
+        route(async (req, res) => {
+          const parsed = NoteAlarmRequest.safeParse({ ...req.body, alarmId: req.params.id });
+          if (!parsed.success)
+            throw new AppError('bad_request', 'a note needs an id and 1 to 500 characters of text');
+          res.json({ alarm: await note(parsed.data, userOf(res)) });
         }),
       );
       router.use(r);
