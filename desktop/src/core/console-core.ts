@@ -493,6 +493,24 @@ export class ConsoleCore {
         return null;
       },
 
+      // alarms at volume
+      ackAlarms: async ({ alarmIds }) => {
+        this.requireSession();
+        // One outbox entry per alarm: each is idempotent on the server and audited on its own,
+        // and a batch interrupted by a lost connection resumes where it stopped.
+        for (const alarmId of new Set(alarmIds))
+          this.cache.enqueue({ kind: 'ackAlarm', payload: { alarmId } });
+        this.engine.kick();
+        return null;
+      },
+
+      noteAlarm: async ({ alarmId, body }) => {
+        this.requireSession();
+        this.cache.enqueue({ kind: 'noteAlarm', payload: { alarmId, noteId: randomUUID(), body } });
+        this.engine.kick();
+        return null;
+      },
+
       ping: async () => {
         const { serverUrl } = this.requireSession();
         const started = performance.now();

@@ -17,7 +17,7 @@ import type {
   TelemetrySummary,
   User,
 } from '../../../protocol';
-import { CommandType, MAX_MESSAGE_LENGTH } from '../../../protocol';
+import { ALARM_NOTE_MAX, CommandType, MAX_MESSAGE_LENGTH } from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
 
 export type ConnectionStatus = 'signedOut' | 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -170,6 +170,10 @@ export const consoleRequests = {
   viewConversation: z.object({ conversationId: id.nullable() }).strict(),
   markNotificationRead: z.object({ notificationId: id }).strict(),
   ping: z.object({}).strict(),
+  // alarms at volume
+  /** Each alarm is acknowledged on its own (idempotent), queued like `ackAlarm`. */
+  ackAlarms: z.object({ alarmIds: z.array(id).min(1).max(1000) }).strict(),
+  noteAlarm: z.object({ alarmId: id, body: z.string().trim().min(1).max(ALARM_NOTE_MAX) }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -190,6 +194,9 @@ export interface ConsoleResponses {
   markNotificationRead: null;
   /** Round-trip time to the server in ms, for diagnostics. */
   ping: { rttMs: number };
+  // alarms at volume
+  ackAlarms: null;
+  noteAlarm: null;
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

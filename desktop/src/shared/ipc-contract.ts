@@ -17,6 +17,9 @@ export const CONSOLE_METHODS = [
   'viewConversation',
   'markNotificationRead',
   'ping',
+  // alarms at volume
+  'ackAlarms',
+  'noteAlarm',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

@@ -10,18 +10,18 @@ import {
   type RefObject,
 } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { Screen, ScreenStatus } from '../../../../../protocol';
+import type { Screen } from '../../../../../protocol';
 import { useSelector, useThrottledSelector } from '../state/create-store';
 import { consoleStore, useConsole } from '../state/store';
-import { fleetPrefs, setFleetPrefs, type FleetSort } from '../state/fleet-prefs';
+import { fleetPrefs, setFleetPrefs } from '../state/fleet-prefs';
 import { href } from '../state/router';
-import { useNow } from '../state/clock';
-import { ago, HOT_C, isStale, temp } from '../format';
+import { HOT_C, temp } from '../format';
 import { StateBadge } from '../components/common';
 import { Icon } from '../components/Icon';
 import { allTags, filterAndSort, sameIds } from './fleet-order';
+import { FleetCounts, FleetToolbar } from '../features/fleet-wall/FleetToolbar';
+import { AlarmChip, Seen, showsLastKnown, troubleClass } from '../features/fleet-wall/TileParts';
 
-const STATES: ScreenStatus[] = ['online', 'lost', 'offline', 'unknown'];
 const TILE_MIN_W = 232;
 const TILE_H = 124;
 const GAP = 12;
@@ -29,61 +29,7 @@ const ROW_H = 44;
 /** How often the fleet's order is recomputed (tiles themselves update on every batch). */
 const ORDER_MS = 1000;
 
-function FleetCounts() {
-  const counts = useConsole((s) => s.counts);
-  const filter = useSelector(fleetPrefs, (p) => p.state);
-  const total = counts.online + counts.lost + counts.offline + counts.unknown;
-  return (
-    <div className="fleet-counts" role="group" aria-label="Screens by state">
-      <button
-        type="button"
-        className={`count-card total ${filter === 'all' ? 'selected' : ''}`}
-        aria-pressed={filter === 'all'}
-        onClick={() => setFleetPrefs({ state: 'all' })}
-      >
-        <span className="count-value" data-testid="fleet-count-total">
-          {total}
-        </span>
-        <span className="count-label">All screens</span>
-      </button>
-      {STATES.map((st) => (
-        <button
-          type="button"
-          key={st}
-          className={`count-card state-${st} ${filter === st ? 'selected' : ''}`}
-          aria-pressed={filter === st}
-          onClick={() => setFleetPrefs({ state: filter === st ? 'all' : st })}
-        >
-          <span className="count-value" data-testid={`fleet-count-${st}`}>
-            {counts[st]}
-          </span>
-          <span className="count-label">
-            <span className="state-dot" aria-hidden="true" />
-            {st[0]!.toUpperCase() + st.slice(1)}
-          </span>
-        </button>
-      ))}
-    </div>
-  );
-}
-
 const hot = (s: Screen) => (s.telemetry?.temperatureC ?? -Infinity) >= HOT_C;
-
-/** Re-renders every second, alone: the age and the stale mark. */
-function Seen({ lastSeen, state }: { lastSeen: number | null; state: ScreenStatus }) {
-  const now = useNow();
-  const stale = isStale(state, lastSeen, now);
-  return (
-    <span className="seen">
-      {stale && (
-        <span className="stale-mark" data-testid="stale-mark" title="No heartbeat for over 30 s">
-          stale
-        </span>
-      )}
-      <span>seen {ago(lastSeen, now)}</span>
-    </span>
-  );
-}
 
 const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: number }) {
   const screen = useConsole((s) => s.screens.get(id));
@@ -92,7 +38,7 @@ const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: 
   const content = screen.telemetry?.content?.title;
   return (
     <a
-      className={`tile state-${screen.state}${screen.retired ? ' retired' : ''}`}
+      className={`tile state-${screen.state}${screen.retired ? ' retired' : ''}${troubleClass(alarm, screen.state)}`}
       href={href.screen(id)}
       data-testid="screen-tile"
       data-screen-id={id}
@@ -114,12 +60,14 @@ const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: 
       <span className="tile-id">{screen.id}</span>
       <span className="tile-state">
         <StateBadge state={screen.state} />
+        <AlarmChip severity={alarm} />
         {screen.telemetry && screen.telemetry.display.power !== 'on' && (
           <span className="chip">display {screen.telemetry.display.power}</span>
         )}
       </span>
       <span className="tile-content" title={content}>
         <Icon name="play" size={12} />
+        {showsLastKnown(screen.state) && <span className="last-known-label">last known</span>}
         {content ?? <span className="muted">nothing playing</span>}
       </span>
       <span className="tile-foot">
@@ -139,7 +87,7 @@ const ScreenRow = memo(function ScreenRow({ id, index }: { id: string; index: nu
   if (!screen) return null;
   return (
     <a
-      className={`list-row state-${screen.state}`}
+      className={`list-row state-${screen.state}${troubleClass(alarm, screen.state)}`}
       href={href.screen(id)}
       data-testid="screen-tile"
       data-screen-id={id}
@@ -306,34 +254,24 @@ const FleetGrid = memo(function FleetGrid({ ids, mode }: { ids: string[]; mode: 
   );
 });
 
-const sortLabels: Record<FleetSort, string> = {
-  name: 'Name',
-  state: 'State',
-  lastSeen: 'Last seen',
-  temperature: 'Temperature',
-};
-
-const reverseHint: Record<FleetSort, string> = {
-  name: 'Normally A to Z; reverse it',
-  state: 'Normally problems first (lost, offline, unknown, online); reverse it',
-  lastSeen: 'Normally longest silent first; reverse it',
-  temperature: 'Normally hottest first; reverse it',
-};
-
 export function FleetView() {
   const prefs = useSelector(fleetPrefs, (p) => p);
   const screens = useThrottledSelector(consoleStore, (s) => s.screens, ORDER_MS);
+  const worstAlarm = useThrottledSelector(consoleStore, (s) => s.worstAlarm, ORDER_MS);
   const search = useDeferredValue(prefs.search);
   const tags = useMemo(() => allTags(screens), [screens]);
 
   const { state, tag, sort, reverse, showRetired } = prefs;
   const idsRef = useRef<string[]>([]);
   const ids = useMemo(() => {
-    const next = filterAndSort(screens, { state, tag, sort, reverse, showRetired }, search);
+    const next = filterAndSort(screens, { state, tag, sort, reverse, showRetired }, search, {
+      worstAlarm,
+      now: Date.now(),
+    });
     // Same order as before: keep the old array so the grid does not re-render at all.
     if (sameIds(next, idsRef.current)) return idsRef.current;
     return next;
-  }, [screens, state, tag, sort, reverse, showRetired, search]);
+  }, [screens, worstAlarm, state, tag, sort, reverse, showRetired, search]);
   useEffect(() => {
     idsRef.current = ids;
   }, [ids]);
@@ -364,86 +302,7 @@ export function FleetView() {
         </div>
       </div>
       <FleetCounts />
-      <div className="toolbar" role="search">
-        <label className="search-box">
-          <Icon name="search" size={16} />
-          <span className="sr-only">Search screens</span>
-          <input
-            type="search"
-            placeholder="Search name, id, address"
-            data-testid="fleet-search"
-            value={prefs.search}
-            onChange={(e) => setFleetPrefs({ search: e.target.value })}
-          />
-        </label>
-        <label className="select-field">
-          <span>State</span>
-          <select
-            data-testid="fleet-filter-state"
-            value={prefs.state}
-            onChange={(e) => setFleetPrefs({ state: e.target.value as ScreenStatus | 'all' })}
-          >
-            <option value="all">All</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {s[0]!.toUpperCase() + s.slice(1)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="select-field">
-          <span>Tag</span>
-          <select
-            data-testid="fleet-filter-tag"
-            value={prefs.tag}
-            onChange={(e) => setFleetPrefs({ tag: e.target.value })}
-          >
-            <option value="">Any</option>
-            {tags.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-            {prefs.tag && !tags.includes(prefs.tag) && (
-              <option value={prefs.tag}>{prefs.tag}</option>
-            )}
-          </select>
-        </label>
-        <label className="select-field">
-          <span>Sort</span>
-          <select
-            data-testid="fleet-sort"
-            value={prefs.sort}
-            onChange={(e) => setFleetPrefs({ sort: e.target.value as FleetSort })}
-          >
-            {(Object.keys(sortLabels) as FleetSort[]).map((s) => (
-              <option key={s} value={s}>
-                {sortLabels[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          className="button ghost"
-          aria-pressed={prefs.reverse}
-          onClick={() => setFleetPrefs({ reverse: !prefs.reverse })}
-          title={reverseHint[prefs.sort]}
-        >
-          {prefs.reverse ? '↑ Reversed' : '↓ Reverse'}
-        </button>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={prefs.showRetired}
-            onChange={(e) => setFleetPrefs({ showRetired: e.target.checked })}
-          />
-          Retired
-        </label>
-        <span className="toolbar-count" data-testid="fleet-result-count" aria-live="polite">
-          {ids.length.toLocaleString()} shown
-        </span>
-      </div>
+      <FleetToolbar tags={tags} shown={ids.length} />
       {ids.length === 0 ? (
         <div className="empty">
           {screens.size === 0 ? 'No screens registered yet.' : 'No screens match these filters.'}
