@@ -14,6 +14,7 @@ import { DiagnosticsView } from './views/Diagnostics';
 import { SettingsView } from './views/Settings';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
+import { KeyboardLayer } from './features/keyboard/KeyboardLayer';
 
 function NotForRole({ what }: { what: string }) {
   return (
@@ -88,6 +89,7 @@ export function App() {
         </main>
       </div>
       <Toasts />
+      <KeyboardLayer />
     </div>
   );
 }
