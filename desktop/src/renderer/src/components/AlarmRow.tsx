@@ -38,7 +38,7 @@ export const AlarmRow = memo(function AlarmRow({
 
   return (
     <li
-      className={`alarm-row sev-${alarm.severity} status-${alarm.status}`}
+      className={`alarm-row sev-${alarm.severity} status-${alarm.status}${onToggle ? ' selectable' : ''}`}
       data-testid="alarm-row"
       data-alarm-id={alarm.id}
       data-status={alarm.status}
