@@ -15,7 +15,7 @@ import {
   type LocalCommand,
   type ThreadMessage,
 } from '../shared/console-api';
-import { CommandParams, describeZodError } from '../../../protocol';
+import { ALARM_NOTES_PER_ALARM, CommandParams, describeZodError } from '../../../protocol';
 import {
   commandParamsSentence,
   commandRefusalSentence,
@@ -506,6 +506,15 @@ export class ConsoleCore {
 
       noteAlarm: async ({ alarmId, body }) => {
         this.requireSession();
+        // Checked here too: a note the server will refuse would otherwise fail only in the
+        // outbox, after the form said nothing.
+        const alarm = this.cache.alarms().find((a) => a.id === alarmId);
+        if ((alarm?.notes?.length ?? 0) >= ALARM_NOTES_PER_ALARM)
+          throw new SentenceError(
+            'conflict',
+            `This alarm already has ${ALARM_NOTES_PER_ALARM} notes, the most it keeps.`,
+            `noteAlarm: ${ALARM_NOTES_PER_ALARM} notes already`,
+          );
         this.cache.enqueue({ kind: 'noteAlarm', payload: { alarmId, noteId: randomUUID(), body } });
         this.engine.kick();
         return null;
