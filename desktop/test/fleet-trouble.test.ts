@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Screen } from '../../protocol';
 import { filterAndSort } from '../src/renderer/src/views/fleet-order';
+import { layoutRows } from '../src/renderer/src/features/fleet-wall/groups';
 import { fuzzyScore } from '../src/renderer/src/features/keyboard/fuzzy';
 import { matchItems, type PaletteItem } from '../src/renderer/src/features/keyboard/palette-items';
 
@@ -88,5 +89,21 @@ describe('palette matching', () => {
     expect(matchItems(items, 'harbr').map((i) => i.label)).toEqual(['Harbour Front']);
     expect(matchItems(items, 'op-2').map((i) => i.label)).toEqual(['Opera Steps']);
     expect(matchItems(items, 'south').map((i) => i.label)).toEqual(['Opera Steps']);
+  });
+});
+
+describe('grouped wall rows', () => {
+  it('puts a header before each group and never mixes groups in a row of tiles', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const { rows, rowOfIndex } = layoutRows(ids, ['Lost', 'Lost', 'Lost', 'OK', 'OK'], 2);
+    expect(rows).toEqual([
+      { kind: 'head', label: 'Lost', count: 3 },
+      { kind: 'tiles', start: 0, ids: ['a', 'b'] },
+      { kind: 'tiles', start: 2, ids: ['c'] },
+      { kind: 'head', label: 'OK', count: 2 },
+      { kind: 'tiles', start: 3, ids: ['d', 'e'] },
+    ]);
+    expect([0, 1, 2, 3, 4].map(rowOfIndex)).toEqual([1, 1, 2, 4, 4]);
+    expect(layoutRows(ids, null, 2).rows).toHaveLength(3);
   });
 });

@@ -108,6 +108,13 @@ describe('fleet wall, alarms at volume and keyboard in Chromium', () => {
         'wall-fault',
       ]);
     expect((await tileIds())[3]).toBe('wall-ok');
+    // Grouped under headers, problems first.
+    const groups = await page.getByTestId('fleet-group').allTextContents();
+    expect(groups.map((g) => g.replace(/\s+/g, ' ').trim())).toEqual([
+      'Lost 2',
+      'Warning 1',
+      'All well 1',
+    ]);
     // A faulted screen that still reports is online, but not "all green".
     expect(await faultTile.getAttribute('data-state')).toBe('online');
     expect(await faultTile.getAttribute('class')).toMatch(/alarm-warning/);

@@ -20,7 +20,14 @@ import { StateBadge } from '../components/common';
 import { Icon } from '../components/Icon';
 import { allTags, filterAndSort, sameIds } from './fleet-order';
 import { FleetCounts, FleetToolbar } from '../features/fleet-wall/FleetToolbar';
-import { AlarmChip, Seen, showsLastKnown, troubleClass } from '../features/fleet-wall/TileParts';
+import {
+  AlarmChip,
+  GroupHead,
+  Seen,
+  showsLastKnown,
+  troubleClass,
+} from '../features/fleet-wall/TileParts';
+import { GROUP_HEAD_H, groupLabels, layoutRows, sameLabels } from '../features/fleet-wall/groups';
 
 const TILE_MIN_W = 232;
 const TILE_H = 124;
@@ -134,23 +141,32 @@ function useWidth(ref: RefObject<HTMLElement | null>): number {
   return width;
 }
 
-const FleetGrid = memo(function FleetGrid({ ids, mode }: { ids: string[]; mode: 'grid' | 'list' }) {
+const FleetGrid = memo(function FleetGrid({
+  ids,
+  mode,
+  groups = null,
+}: {
+  ids: string[];
+  mode: 'grid' | 'list';
+  /** Each id's group label (a header before each group), or null for one ungrouped wall. */
+  groups?: string[] | null;
+}) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useWidth(scrollRef);
   const inner = Math.max(0, width - 2 * GAP);
   const cols = mode === 'list' ? 1 : Math.max(1, Math.floor((inner + GAP) / (TILE_MIN_W + GAP)));
-  const rows = Math.ceil(ids.length / cols);
+  const { rows, rowOfIndex } = useMemo(() => layoutRows(ids, groups, cols), [ids, groups, cols]);
   const rowH = mode === 'list' ? ROW_H : TILE_H + GAP;
   const virtualizer = useVirtualizer({
-    count: rows,
+    count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowH,
+    estimateSize: (i) => (rows[i]?.kind === 'head' ? GROUP_HEAD_H : rowH),
     overscan: 4,
     paddingStart: mode === 'list' ? 0 : GAP,
     paddingEnd: GAP,
   });
 
-  useEffect(() => virtualizer.measure(), [virtualizer, rowH]);
+  useEffect(() => virtualizer.measure(), [virtualizer, rowH, rows]);
 
   // Restore the scroll position kept from the last visit; remember it when leaving.
   const lastScroll = useRef(0);
@@ -179,7 +195,7 @@ const FleetGrid = memo(function FleetGrid({ ids, mode }: { ids: string[]; mode: 
     if (to === undefined) return;
     e.preventDefault();
     to = Math.max(0, Math.min(ids.length - 1, to));
-    virtualizer.scrollToIndex(Math.floor(to / cols), { align: 'auto' });
+    virtualizer.scrollToIndex(rowOfIndex(to), { align: 'auto' });
     const target = to;
     const focus = (tries: number) => {
       const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${target}"]`);
@@ -226,8 +242,11 @@ const FleetGrid = memo(function FleetGrid({ ids, mode }: { ids: string[]; mode: 
       )}
       <div className="fleet-canvas" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((row) => {
-          const start = row.index * cols;
-          const rowIds = ids.slice(start, start + cols);
+          const wallRow = rows[row.index]!;
+          if (wallRow.kind === 'head')
+            return <GroupHead key={row.key} row={wallRow} top={row.start} />;
+          const start = wallRow.start;
+          const rowIds = wallRow.ids;
           return (
             <div
               key={row.key}
@@ -275,6 +294,14 @@ export function FleetView() {
   useEffect(() => {
     idsRef.current = ids;
   }, [ids]);
+  const groupsRef = useRef<string[] | null>(null);
+  const groups = useMemo(() => {
+    const next = groupLabels(ids, screens, sort, worstAlarm, Date.now());
+    return sameLabels(next, groupsRef.current) ? groupsRef.current : next;
+  }, [ids, screens, sort, worstAlarm]);
+  useEffect(() => {
+    groupsRef.current = groups;
+  }, [groups]);
 
   return (
     <section className="fleet-view" aria-labelledby="fleet-title">
@@ -308,7 +335,7 @@ export function FleetView() {
           {screens.size === 0 ? 'No screens registered yet.' : 'No screens match these filters.'}
         </div>
       ) : (
-        <FleetGrid key={prefs.mode} ids={ids} mode={prefs.mode} />
+        <FleetGrid key={prefs.mode} ids={ids} mode={prefs.mode} groups={groups} />
       )}
     </section>
   );

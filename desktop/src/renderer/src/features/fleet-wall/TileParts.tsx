@@ -6,6 +6,7 @@
 import type { Alarm, ScreenStatus } from '../../../../../../protocol';
 import { useNow } from '../../state/clock';
 import { ago, isStale } from '../../format';
+import { GROUP_HEAD_H, type WallRow } from './groups';
 import './fleet-wall.css';
 
 /** Re-renders every second, alone: the age and the stale mark. */
@@ -53,4 +54,20 @@ export function troubleClass(severity: Alarm['severity'] | undefined, state: Scr
   return `${severity && severity !== 'info' ? ` alarm-${severity}` : ''}${
     showsLastKnown(state) ? ' last-known' : ''
   }`;
+}
+
+/** A group's header row on the wall ("Lost 2"). */
+export function GroupHead({ row, top }: { row: Extract<WallRow, { kind: 'head' }>; top: number }) {
+  return (
+    <div
+      className="fleet-group-head"
+      role="heading"
+      aria-level={2}
+      data-testid="fleet-group"
+      data-group={row.label}
+      style={{ transform: `translateY(${top}px)`, height: GROUP_HEAD_H }}
+    >
+      {row.label} <span className="muted">{row.count}</span>
+    </div>
+  );
 }
