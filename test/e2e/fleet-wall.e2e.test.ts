@@ -197,10 +197,23 @@ describe('fleet wall, alarms at volume and keyboard in Chromium', () => {
 
   it('drives the console from the keyboard', async () => {
     // j/k through the alarm list, Enter opens the alarm's screen.
+    await page.getByTestId('alarm-filter-severity').selectOption('all');
+    await expect.poll(() => page.getByTestId('alarm-row').count(), poll).toBeGreaterThanOrEqual(3);
     await page.locator('main').focus();
     await page.keyboard.press('j');
     const firstAlarm = await focused();
     expect(await page.locator(`[data-alarm-id="${firstAlarm}"]`).count()).toBe(1);
+    await page.keyboard.press('j');
+    await expect.poll(focused, poll).not.toBe(firstAlarm);
+    await page.keyboard.press('k');
+    await expect.poll(focused, poll).toBe(firstAlarm);
+    const alarmScreen = await page
+      .locator(`[data-alarm-id="${firstAlarm}"] .alarm-screen`)
+      .getAttribute('href');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => location.hash), poll).toBe(alarmScreen);
+    await page.evaluate(() => history.back());
+    await page.getByTestId('alarm-filter-severity').waitFor({ timeout: 10_000 });
 
     await page.keyboard.press('?');
     await page.getByTestId('shortcut-sheet').waitFor({ timeout: 5000 });
