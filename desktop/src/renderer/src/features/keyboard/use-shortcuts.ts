@@ -14,9 +14,13 @@ export interface ShortcutHandlers {
   closeOverlay(): void;
 }
 
+/** A field that takes typed characters (a checkbox or button does not: j/k still move). */
 const typing = (el: Element | null) =>
   el instanceof HTMLElement &&
-  (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  (el.isContentEditable ||
+    /^(TEXTAREA|SELECT)$/.test(el.tagName) ||
+    (el instanceof HTMLInputElement &&
+      !/^(checkbox|radio|button|submit|reset|range|color)$/.test(el.type)));
 
 /** The list items of the view on screen: wall tiles/rows, alarm rows, or anything marked. */
 const NAV_ITEMS = 'main [data-nav-item], main [data-testid="screen-tile"]';
