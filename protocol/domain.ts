@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CommandType, Content, DisplayPower, ScreenState, FaultSeverity } from './mqtt';
 import { SCREEN_ID_PATTERN } from './topics';
+import { AlarmNote } from './alarms';
 
 const ts = z.number().int().nonnegative();
 const rev = z.number().int().nonnegative();
@@ -91,7 +92,11 @@ export const Alarm = z.object({
   raisedAt: ts,
   updatedAt: ts,
   acknowledgedBy: z.string().nullable(),
+  /** The acknowledging person's name at the time (issue 11: the console shows names, not ids). */
+  acknowledgedByName: z.string().nullable().optional(),
   clearedAt: ts.nullable(),
+  /** Notes operators added, oldest first (issue 11). */
+  notes: z.array(AlarmNote).optional(),
   rev,
 });
 export type Alarm = z.infer<typeof Alarm>;

@@ -7,3 +7,4 @@ export * from './rest';
 export * from './admin-screens';
 export * from './admin-users';
 export * from './audit';
+export * from './alarms';

@@ -17,6 +17,7 @@ import {
   User,
 } from './domain';
 import { CommandParams, CommandType } from './mqtt';
+import { NoteAlarmRequest } from './alarms';
 
 const id = z.string().min(1).max(64);
 /** Client-generated ids make retries safe. */
@@ -73,6 +74,7 @@ export const requests = {
       }
     }),
   ackAlarm: z.object({ alarmId: id }).strict(),
+  noteAlarm: NoteAlarmRequest,
   setPresence: z.object({ status: z.enum(['online', 'away']) }).strict(),
 } as const;
 export type Requests = { [K in keyof typeof requests]: z.input<(typeof requests)[K]> };
@@ -114,6 +116,7 @@ export interface Responses {
   /** One command per target screen; commands the screen cannot run are not created. */
   sendCommand: { commands: Command[]; refused: { screenId: string; reason: string }[] };
   ackAlarm: Alarm;
+  noteAlarm: Alarm;
   setPresence: { status: PresenceStatus };
 }
 

@@ -19,6 +19,8 @@ export async function startAgentProcess(config: {
   password: string;
   telemetryIntervalMs?: number;
   dataDir?: string;
+  /** Simulated player settings over the defaults (e.g. `{ faultsPerHour: 3600, slotMs: 1000 }`). */
+  player?: Record<string, unknown>;
 }): Promise<AgentProcess> {
   const dataDir = config.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-agent-'));
   const file = path.join(dataDir, 'agent.json');
@@ -30,7 +32,7 @@ export async function startAgentProcess(config: {
       dataDir,
       telemetryIntervalMs: config.telemetryIntervalMs ?? 1000,
       willDelayS: 0,
-      player: { type: 'simulated' },
+      player: { type: 'simulated', ...config.player },
     }),
   );
   const child = spawn(

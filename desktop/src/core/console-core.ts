@@ -15,7 +15,7 @@ import {
   type LocalCommand,
   type ThreadMessage,
 } from '../shared/console-api';
-import { CommandParams, describeZodError } from '../../../protocol';
+import { ALARM_NOTES_PER_ALARM, CommandParams, describeZodError } from '../../../protocol';
 import {
   commandParamsSentence,
   commandRefusalSentence,
@@ -511,6 +511,33 @@ export class ConsoleCore {
         this.cache.upsertNotifications([updated]);
         this.emit({ type: 'notifications', notifications: [updated] });
         this.cache.enqueue({ kind: 'markNotificationRead', payload: { notificationId } });
+        this.engine.kick();
+        return null;
+      },
+
+      // alarms at volume
+      ackAlarms: async ({ alarmIds }) => {
+        this.requireSession();
+        // One outbox entry per alarm: each is idempotent on the server and audited on its own,
+        // and a batch interrupted by a lost connection resumes where it stopped.
+        for (const alarmId of new Set(alarmIds))
+          this.cache.enqueue({ kind: 'ackAlarm', payload: { alarmId } });
+        this.engine.kick();
+        return null;
+      },
+
+      noteAlarm: async ({ alarmId, body }) => {
+        this.requireSession();
+        // Checked here too: a note the server will refuse would otherwise fail only in the
+        // outbox, after the form said nothing.
+        const alarm = this.cache.alarms().find((a) => a.id === alarmId);
+        if ((alarm?.notes?.length ?? 0) >= ALARM_NOTES_PER_ALARM)
+          throw new SentenceError(
+            'conflict',
+            `This alarm already has ${ALARM_NOTES_PER_ALARM} notes, the most it keeps.`,
+            `noteAlarm: ${ALARM_NOTES_PER_ALARM} notes already`,
+          );
+        this.cache.enqueue({ kind: 'noteAlarm', payload: { alarmId, noteId: randomUUID(), body } });
         this.engine.kick();
         return null;
       },

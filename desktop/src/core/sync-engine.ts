@@ -540,6 +540,8 @@ export class SyncEngine {
         return this.call(socket, 'markRead', entry.payload);
       case 'ackAlarm':
         return this.call(socket, 'ackAlarm', entry.payload);
+      case 'noteAlarm':
+        return this.call(socket, 'noteAlarm', entry.payload);
       case 'markNotificationRead':
         return this.call(socket, 'markNotificationRead', entry.payload);
       case 'sendCommand':
@@ -579,6 +581,8 @@ function describe(entry: OutboxEntry): string {
       return 'A read marker';
     case 'ackAlarm':
       return 'An alarm acknowledgement';
+    case 'noteAlarm':
+      return 'A note on an alarm';
     case 'markNotificationRead':
       return 'Marking a notification read';
     case 'sendCommand':

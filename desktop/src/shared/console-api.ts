@@ -25,6 +25,7 @@ import type {
   User,
 } from '../../../protocol';
 import {
+  ALARM_NOTE_MAX,
   AUDIT_PAGE_MAX,
   CommandType,
   MAX_MESSAGE_LENGTH,
@@ -245,6 +246,10 @@ export const consoleRequests = {
       to: z.number().int().nonnegative().optional(),
     })
     .strict(),
+  // alarms at volume
+  /** Each alarm is acknowledged on its own (idempotent), queued like `ackAlarm`. */
+  ackAlarms: z.object({ alarmIds: z.array(id).min(1).max(1000) }).strict(),
+  noteAlarm: z.object({ alarmId: id, body: z.string().trim().min(1).max(ALARM_NOTE_MAX) }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -284,6 +289,9 @@ export interface ConsoleResponses {
   queryAudit: AuditPage;
   /** The CSV file's text and the name the server gave it. */
   exportAuditCsv: { csv: string; filename: string };
+  // alarms at volume
+  ackAlarms: null;
+  noteAlarm: null;
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -5,7 +5,7 @@
  * `apiError` event. A form never shows "signIn: email: Too big: expected string…".
  */
 import type { z } from 'zod';
-import { MAX_MESSAGE_LENGTH, MIN_PASSWORD_LENGTH } from '../../../protocol';
+import { ALARM_NOTE_MAX, MAX_MESSAGE_LENGTH, MIN_PASSWORD_LENGTH } from '../../../protocol';
 
 type Issue = z.core.$ZodIssue;
 
@@ -69,6 +69,12 @@ export function validationSentence(method: string, issues: readonly Issue[]): st
     case 'grantScreens.screenIds':
     case 'revokeScreens.screenIds':
       return tooBig ? 'Choose at most 1000 screens at once.' : 'Choose at least one screen.';
+    case 'ackAlarms.alarmIds':
+      return tooBig ? 'Acknowledge at most 1000 alarms at once.' : 'Select at least one alarm.';
+    case 'noteAlarm.body':
+      return tooSmall
+        ? 'Write the note first.'
+        : `Notes are limited to ${ALARM_NOTE_MAX} characters; shorten it.`;
     case 'markRead.seq':
     case 'loadMessages.beforeSeq':
       return 'This conversation could not be read; reopen it and try again.';

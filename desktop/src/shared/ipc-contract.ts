@@ -35,6 +35,9 @@ export const CONSOLE_METHODS = [
   // audit
   'queryAudit',
   'exportAuditCsv',
+  // alarms at volume
+  'ackAlarms',
+  'noteAlarm',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

@@ -1,12 +1,12 @@
 /** Alarms: evaluation, `ackAlarm`, REST, and the alarms' share of `sync` (operators and admins). */
 import { Router } from 'express';
-import type { Alarm, User } from '../../../protocol';
-import { recordAudit } from '../audit/audit-log';
+import { NoteAlarmRequest, type Alarm, type User } from '../../../protocol';
 import type { Feature, ServerContext } from '../context';
 import { AppError } from '../errors';
 import { FLEET_ROOM, watchesWholeFleet } from '../fleet/fleet-feature';
 import { requireRole, route, userOf } from '../http/middleware';
 import { AlarmEvaluator } from './alarm-evaluator';
+import { addAlarmNote } from './alarm-notes';
 import { acknowledgeAlarm, alarmsInWindow, listAlarms } from './alarms-repo';
 
 export interface AlarmFeature extends Feature {
@@ -24,18 +24,12 @@ export function createAlarmFeature(
   const evaluator = new AlarmEvaluator(ctx.knex, ctx.config, ctx.log, publish);
 
   const acknowledge = async (alarmId: string, user: User) => {
-    const { alarm, changed } = await acknowledgeAlarm(ctx.knex, alarmId, user.id);
-    if (changed) {
-      const screen = await ctx.knex('screens').where({ id: alarm.screenId }).first('name');
-      await recordAudit(ctx.knex, {
-        actor: user,
-        action: 'alarm.acknowledged',
-        targetType: 'alarm',
-        targetId: alarm.id,
-        summary: `Acknowledged ${alarm.severity} alarm on screen ${(screen as { name?: string } | undefined)?.name ?? alarm.screenId} (${alarm.screenId}): ${alarm.message}`,
-        details: { screenId: alarm.screenId, kind: alarm.kind },
-      });
-    }
+    const { alarm, changed } = await acknowledgeAlarm(ctx.knex, alarmId, user);
+    if (changed) publish(alarm, false);
+    return alarm;
+  };
+  const note = async (spec: NoteAlarmRequest, user: User) => {
+    const { alarm, changed } = await addAlarmNote(ctx.knex, spec, user);
     if (changed) publish(alarm, false);
     return alarm;
   };
@@ -48,6 +42,11 @@ export function createAlarmFeature(
         if (!watchesWholeFleet(user))
           throw new AppError('forbidden', 'only operators and admins handle alarms');
         return acknowledge(alarmId, user);
+      });
+      router.on('noteAlarm', async ({ user }, spec) => {
+        if (!watchesWholeFleet(user))
+          throw new AppError('forbidden', 'only operators and admins handle alarms');
+        return note(spec, user);
       });
     },
     registerRoutes(router) {
@@ -68,6 +67,15 @@ export function createAlarmFeature(
         '/alarms/:id/ack',
         route(async (req, res) => {
           res.json({ alarm: await acknowledge(String(req.params.id), userOf(res)) });
+        }),
+      );
+      r.post(
+        '/alarms/:id/notes',
+        route(async (req, res) => {
+          const parsed = NoteAlarmRequest.safeParse({ ...req.body, alarmId: req.params.id });
+          if (!parsed.success)
+            throw new AppError('bad_request', 'a note needs an id and 1 to 500 characters of text');
+          res.json({ alarm: await note(parsed.data, userOf(res)) });
         }),
       );
       router.use(r);

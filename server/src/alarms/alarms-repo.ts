@@ -5,7 +5,8 @@
  * server nodes (see db/revisions.ts).
  */
 import type { Knex } from 'knex';
-import type { Alarm, AlarmKind, FaultSeverity } from '../../../protocol';
+import type { Alarm, AlarmKind, AlarmNote, FaultSeverity, User } from '../../../protocol';
+import { recordAudit } from '../audit/audit-log';
 import { newId } from '../auth/tokens';
 import { reserveRevisions } from '../db/revisions';
 import { AppError } from '../errors';
@@ -23,6 +24,9 @@ interface AlarmRow {
   raised_at: number | string;
   updated_at: number | string;
   acknowledged_by: string | null;
+  acknowledged_by_name?: string | null;
+  /** JSON array of AlarmNote (migration 010). */
+  notes?: string | null;
   cleared_at: number | string | null;
   open_key: string | null;
   rev: number | string;
@@ -45,8 +49,10 @@ export function rowToAlarm(r: AlarmRow): Alarm {
     raisedAt: Number(r.raised_at),
     updatedAt: Number(r.updated_at),
     acknowledgedBy: r.acknowledged_by,
+    acknowledgedByName: r.acknowledged_by_name ?? null,
     clearedAt: r.cleared_at === null ? null : Number(r.cleared_at),
     rev: Number(r.rev),
+    notes: r.notes ? (JSON.parse(r.notes) as AlarmNote[]) : [],
   };
 }
 
@@ -139,11 +145,14 @@ export async function clearInTransaction(
   return rowToAlarm({ ...existing, ...patch });
 }
 
-/** Acknowledging is idempotent: an acknowledged alarm stays as it is; a cleared one is refused. */
+/**
+ * Acknowledging is idempotent: an acknowledged alarm stays as it is (and is not audited again);
+ * a cleared one is refused. Audited as `alarm.acknowledged` in the same transaction.
+ */
 export async function acknowledgeAlarm(
   knex: Knex,
   alarmId: string,
-  userId: string,
+  user: Pick<User, 'id' | 'name' | 'role'>,
   now = Date.now(),
 ): Promise<{ alarm: Alarm; changed: boolean }> {
   return knex.transaction(async (trx) => {
@@ -153,12 +162,26 @@ export async function acknowledgeAlarm(
     const rev = await reserveRevisions(trx, 1);
     const patch = {
       status: 'acknowledged' as const,
-      acknowledged_by: userId,
+      acknowledged_by: user.id,
+      acknowledged_by_name: user.name,
       updated_at: now,
       rev,
     };
     await trx('alarms').where({ id: alarmId }).update(patch);
-    return { alarm: rowToAlarm({ ...existing, ...patch }), changed: true };
+    const alarm = rowToAlarm({ ...existing, ...patch });
+    await recordAudit(
+      trx,
+      {
+        actor: user,
+        action: 'alarm.acknowledged',
+        targetType: 'alarm',
+        targetId: alarmId,
+        summary: `Acknowledged the ${alarm.severity} ${alarm.kind} alarm on screen ${alarm.screenId}`,
+        details: { screenId: alarm.screenId, kind: alarm.kind, code: alarm.code },
+      },
+      now,
+    );
+    return { alarm, changed: true };
   });
 }
 

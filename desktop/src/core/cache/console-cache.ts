@@ -48,6 +48,12 @@ export type OutboxEntry =
   | { seq: number; kind: 'ackAlarm'; payload: { alarmId: string }; createdAt: number }
   | {
       seq: number;
+      kind: 'noteAlarm';
+      payload: { alarmId: string; noteId: string; body: string };
+      createdAt: number;
+    }
+  | {
+      seq: number;
       kind: 'markNotificationRead';
       payload: { notificationId: string };
       createdAt: number;

@@ -16,6 +16,7 @@ import { PeopleView } from './features/admin-users/PeopleView';
 import { AuditView } from './features/audit/AuditView';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
+import { KeyboardLayer } from './features/keyboard/KeyboardLayer';
 
 function NotForRole({ what }: { what: string }) {
   return (
@@ -105,6 +106,7 @@ export function App() {
         </main>
       </div>
       <Toasts />
+      <KeyboardLayer />
     </div>
   );
 }

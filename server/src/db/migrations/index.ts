@@ -10,6 +10,7 @@ import * as m004 from './004_user_disabled';
 import * as m005 from './005_alarm_fault_overflow';
 import * as m006 from './006_audit_log';
 import * as m008 from './008_screen_grants';
+import * as m010 from './010_alarm_notes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +25,7 @@ const migrations: [string, Migration][] = [
   ['005_alarm_fault_overflow', m005],
   ['006_audit_log', m006],
   ['008_screen_grants', m008],
+  ['010_alarm_notes', m010],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -5,21 +5,20 @@ import { useConsole } from '../state/store';
 import { href } from '../state/router';
 import { when } from '../format';
 import { Ago } from './common';
-
-const kindLabel: Record<Alarm['kind'], string> = {
-  lost: 'Connection lost',
-  offline: 'Offline',
-  heartbeat: 'Missed heartbeats',
-  temperature: 'Temperature',
-  fault: 'Fault',
-};
+import { kindLabel } from '../features/alarms/alarm-filter';
+import { AlarmNotes } from '../features/alarms/AlarmNotes';
 
 export const AlarmRow = memo(function AlarmRow({
   alarm,
   showScreen = true,
+  selected,
+  onToggle,
 }: {
   alarm: Alarm;
   showScreen?: boolean;
+  /** With `onToggle`: the row can be selected for a bulk acknowledgement (active alarms). */
+  selected?: boolean;
+  onToggle?: (alarmId: string) => void;
 }) {
   const screenName = useConsole((s) => s.screens.get(alarm.screenId)?.name);
   const [busy, setBusy] = useState(false);
@@ -39,12 +38,25 @@ export const AlarmRow = memo(function AlarmRow({
 
   return (
     <li
-      className={`alarm-row sev-${alarm.severity} status-${alarm.status}`}
+      className={`alarm-row sev-${alarm.severity} status-${alarm.status}${onToggle ? ' selectable' : ''}`}
       data-testid="alarm-row"
       data-alarm-id={alarm.id}
       data-status={alarm.status}
       data-severity={alarm.severity}
+      data-nav-item=""
+      tabIndex={-1}
     >
+      {onToggle && (
+        <input
+          type="checkbox"
+          className="alarm-select"
+          data-testid="alarm-select"
+          aria-label={`Select this ${alarm.severity} alarm on ${screenName ?? 'its screen'}`}
+          checked={Boolean(selected)}
+          disabled={alarm.status !== 'active'}
+          onChange={() => onToggle(alarm.id)}
+        />
+      )}
       <span className={`sev-badge sev-${alarm.severity}`}>{alarm.severity}</span>
       <div className="alarm-main">
         <div className="alarm-title">
@@ -53,7 +65,7 @@ export const AlarmRow = memo(function AlarmRow({
             {alarm.code && <span className="mono muted"> {alarm.code}</span>}
           </span>
           {showScreen && (
-            <a className="alarm-screen" href={href.screen(alarm.screenId)}>
+            <a className="alarm-screen" href={href.screen(alarm.screenId)} data-nav-open="">
               {screenName ?? alarm.screenId}
             </a>
           )}
@@ -63,8 +75,11 @@ export const AlarmRow = memo(function AlarmRow({
         {alarm.message && <div className="alarm-message">{alarm.message}</div>}
         <div className="alarm-meta">
           raised <Ago ts={alarm.raisedAt} />
-          {alarm.status === 'acknowledged' && alarm.acknowledgedBy && (
-            <> · acknowledged by {alarm.acknowledgedBy}</>
+          {alarm.acknowledgedBy && (
+            <span data-testid="alarm-acked-by">
+              {' '}
+              · acknowledged by {alarm.acknowledgedByName ?? 'a former user'}
+            </span>
           )}
           {alarm.clearedAt !== null && <> · cleared {when(alarm.clearedAt)}</>}
         </div>
@@ -73,6 +88,7 @@ export const AlarmRow = memo(function AlarmRow({
             {error}
           </div>
         )}
+        <AlarmNotes alarmId={alarm.id} notes={alarm.notes ?? []} />
       </div>
       <div className="alarm-actions">
         {alarm.status === 'active' ? (

@@ -2,7 +2,7 @@
 import type { ScreenStatus } from '../../../../../protocol';
 import { createStore } from './create-store';
 
-export type FleetSort = 'name' | 'state' | 'lastSeen' | 'temperature';
+export type FleetSort = 'trouble' | 'site' | 'name' | 'state' | 'lastSeen' | 'temperature';
 
 export interface FleetPrefs {
   state: ScreenStatus | 'all';

@@ -1,8 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { Alarm } from '../../../../../protocol';
 import { useConsole } from '../state/store';
 import { AlarmRow } from '../components/AlarmRow';
 import { Empty } from '../components/common';
+import { alarmMatches, NO_ALARM_FILTER, type AlarmFilter } from '../features/alarms/alarm-filter';
+import { AlarmFilters, BulkAck } from '../features/alarms/AlarmToolbar';
 
 const SEVERITIES: Alarm['severity'][] = ['critical', 'warning', 'info'];
 const HISTORY_PAGE = 100;
@@ -10,6 +12,18 @@ const GROUP_PAGE = 200;
 
 export function AlarmsView() {
   const alarms = useConsole((s) => s.alarms);
+  const screens = useConsole((s) => s.screens);
+  const [filter, setFilter] = useState<AlarmFilter>(NO_ALARM_FILTER);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = useCallback(
+    (id: string) =>
+      setSelected((prev) => {
+        const next = new Set(prev);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
   const [showAcked, setShowAcked] = useState(true);
   const [historyLimit, setHistoryLimit] = useState(HISTORY_PAGE);
   const [groupLimit, setGroupLimit] = useState(GROUP_PAGE);
@@ -19,6 +33,7 @@ export function AlarmsView() {
     const history: Alarm[] = [];
     let activeCount = 0;
     for (const a of alarms.values()) {
+      if (!alarmMatches(a, filter, screens)) continue;
       if (a.status === 'cleared') history.push(a);
       else {
         open[a.severity].push(a);
@@ -34,7 +49,15 @@ export function AlarmsView() {
     }
     history.sort((a, b) => (b.clearedAt ?? b.updatedAt) - (a.clearedAt ?? a.updatedAt));
     return { open, history, activeCount };
-  }, [alarms]);
+  }, [alarms, filter, screens]);
+  // What "select all" takes, and all a bulk acknowledgement may touch: active alarms shown.
+  const selectable = useMemo(
+    () =>
+      SEVERITIES.flatMap((sev) =>
+        open[sev].slice(0, groupLimit).filter((a) => a.status === 'active'),
+      ).map((a) => a.id),
+    [open, groupLimit],
+  );
 
   const openTotal = SEVERITIES.reduce((n, s) => n + open[s].length, 0);
 
@@ -57,7 +80,15 @@ export function AlarmsView() {
         </div>
       </div>
 
-      {openTotal === 0 && <Empty>No open alarms. All quiet.</Empty>}
+      <AlarmFilters filter={filter} onChange={setFilter} />
+      <BulkAck selectable={selectable} selected={selected} onSelect={setSelected} />
+      {openTotal === 0 && (
+        <Empty>
+          {filter === NO_ALARM_FILTER
+            ? 'No open alarms. All quiet.'
+            : 'No open alarms match these filters.'}
+        </Empty>
+      )}
       {SEVERITIES.map((sev) => {
         const list = showAcked ? open[sev] : open[sev].filter((a) => a.status === 'active');
         if (list.length === 0) return null;
@@ -69,7 +100,7 @@ export function AlarmsView() {
             </h2>
             <ul className="alarm-list">
               {list.slice(0, groupLimit).map((a) => (
-                <AlarmRow key={a.id} alarm={a} />
+                <AlarmRow key={a.id} alarm={a} selected={selected.has(a.id)} onToggle={toggle} />
               ))}
             </ul>
             {list.length > groupLimit && (

@@ -10,19 +10,26 @@ import {
   type RefObject,
 } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { Screen, ScreenStatus } from '../../../../../protocol';
+import type { Screen } from '../../../../../protocol';
 import { useSelector, useThrottledSelector } from '../state/create-store';
 import { consoleStore, useConsole } from '../state/store';
-import { fleetPrefs, setFleetPrefs, type FleetSort } from '../state/fleet-prefs';
+import { fleetPrefs, setFleetPrefs } from '../state/fleet-prefs';
 import { href } from '../state/router';
-import { useNow } from '../state/clock';
-import { ago, HOT_C, isStale, temp } from '../format';
+import { HOT_C, temp } from '../format';
 import { StateBadge } from '../components/common';
 import { Icon } from '../components/Icon';
 import { allTags, filterAndSort, sameIds } from './fleet-order';
 import { FleetAdminActions } from '../features/admin-screens/FleetAdminActions';
+import { FleetCounts, FleetToolbar } from '../features/fleet-wall/FleetToolbar';
+import {
+  AlarmChip,
+  GroupHead,
+  Seen,
+  showsLastKnown,
+  troubleClass,
+} from '../features/fleet-wall/TileParts';
+import { GROUP_HEAD_H, groupLabels, layoutRows, sameLabels } from '../features/fleet-wall/groups';
 
-const STATES: ScreenStatus[] = ['online', 'lost', 'offline', 'unknown'];
 const TILE_MIN_W = 232;
 const TILE_H = 124;
 const GAP = 12;
@@ -30,61 +37,7 @@ const ROW_H = 44;
 /** How often the fleet's order is recomputed (tiles themselves update on every batch). */
 const ORDER_MS = 1000;
 
-function FleetCounts() {
-  const counts = useConsole((s) => s.counts);
-  const filter = useSelector(fleetPrefs, (p) => p.state);
-  const total = counts.online + counts.lost + counts.offline + counts.unknown;
-  return (
-    <div className="fleet-counts" role="group" aria-label="Screens by state">
-      <button
-        type="button"
-        className={`count-card total ${filter === 'all' ? 'selected' : ''}`}
-        aria-pressed={filter === 'all'}
-        onClick={() => setFleetPrefs({ state: 'all' })}
-      >
-        <span className="count-value" data-testid="fleet-count-total">
-          {total}
-        </span>
-        <span className="count-label">All screens</span>
-      </button>
-      {STATES.map((st) => (
-        <button
-          type="button"
-          key={st}
-          className={`count-card state-${st} ${filter === st ? 'selected' : ''}`}
-          aria-pressed={filter === st}
-          onClick={() => setFleetPrefs({ state: filter === st ? 'all' : st })}
-        >
-          <span className="count-value" data-testid={`fleet-count-${st}`}>
-            {counts[st]}
-          </span>
-          <span className="count-label">
-            <span className="state-dot" aria-hidden="true" />
-            {st[0]!.toUpperCase() + st.slice(1)}
-          </span>
-        </button>
-      ))}
-    </div>
-  );
-}
-
 const hot = (s: Screen) => (s.telemetry?.temperatureC ?? -Infinity) >= HOT_C;
-
-/** Re-renders every second, alone: the age and the stale mark. */
-function Seen({ lastSeen, state }: { lastSeen: number | null; state: ScreenStatus }) {
-  const now = useNow();
-  const stale = isStale(state, lastSeen, now);
-  return (
-    <span className="seen">
-      {stale && (
-        <span className="stale-mark" data-testid="stale-mark" title="No heartbeat for over 30 s">
-          stale
-        </span>
-      )}
-      <span>seen {ago(lastSeen, now)}</span>
-    </span>
-  );
-}
 
 const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: number }) {
   const screen = useConsole((s) => s.screens.get(id));
@@ -93,7 +46,7 @@ const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: 
   const content = screen.telemetry?.content?.title;
   return (
     <a
-      className={`tile state-${screen.state}${screen.retired ? ' retired' : ''}`}
+      className={`tile state-${screen.state}${screen.retired ? ' retired' : ''}${troubleClass(alarm, screen.state)}`}
       href={href.screen(id)}
       data-testid="screen-tile"
       data-screen-id={id}
@@ -115,12 +68,14 @@ const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: 
       <span className="tile-id">{screen.id}</span>
       <span className="tile-state">
         <StateBadge state={screen.state} />
+        <AlarmChip severity={alarm} />
         {screen.telemetry && screen.telemetry.display.power !== 'on' && (
           <span className="chip">display {screen.telemetry.display.power}</span>
         )}
       </span>
       <span className="tile-content" title={content}>
         <Icon name="play" size={12} />
+        {showsLastKnown(screen.state) && <span className="last-known-label">last known</span>}
         {content ?? <span className="muted">nothing playing</span>}
       </span>
       <span className="tile-foot">
@@ -140,7 +95,7 @@ const ScreenRow = memo(function ScreenRow({ id, index }: { id: string; index: nu
   if (!screen) return null;
   return (
     <a
-      className={`list-row state-${screen.state}`}
+      className={`list-row state-${screen.state}${troubleClass(alarm, screen.state)}`}
       href={href.screen(id)}
       data-testid="screen-tile"
       data-screen-id={id}
@@ -187,23 +142,32 @@ function useWidth(ref: RefObject<HTMLElement | null>): number {
   return width;
 }
 
-const FleetGrid = memo(function FleetGrid({ ids, mode }: { ids: string[]; mode: 'grid' | 'list' }) {
+const FleetGrid = memo(function FleetGrid({
+  ids,
+  mode,
+  groups = null,
+}: {
+  ids: string[];
+  mode: 'grid' | 'list';
+  /** Each id's group label (a header before each group), or null for one ungrouped wall. */
+  groups?: string[] | null;
+}) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useWidth(scrollRef);
   const inner = Math.max(0, width - 2 * GAP);
   const cols = mode === 'list' ? 1 : Math.max(1, Math.floor((inner + GAP) / (TILE_MIN_W + GAP)));
-  const rows = Math.ceil(ids.length / cols);
+  const { rows, rowOfIndex } = useMemo(() => layoutRows(ids, groups, cols), [ids, groups, cols]);
   const rowH = mode === 'list' ? ROW_H : TILE_H + GAP;
   const virtualizer = useVirtualizer({
-    count: rows,
+    count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowH,
+    estimateSize: (i) => (rows[i]?.kind === 'head' ? GROUP_HEAD_H : rowH),
     overscan: 4,
     paddingStart: mode === 'list' ? 0 : GAP,
     paddingEnd: GAP,
   });
 
-  useEffect(() => virtualizer.measure(), [virtualizer, rowH]);
+  useEffect(() => virtualizer.measure(), [virtualizer, rowH, rows]);
 
   // Restore the scroll position kept from the last visit; remember it when leaving.
   const lastScroll = useRef(0);
@@ -232,7 +196,7 @@ const FleetGrid = memo(function FleetGrid({ ids, mode }: { ids: string[]; mode: 
     if (to === undefined) return;
     e.preventDefault();
     to = Math.max(0, Math.min(ids.length - 1, to));
-    virtualizer.scrollToIndex(Math.floor(to / cols), { align: 'auto' });
+    virtualizer.scrollToIndex(rowOfIndex(to), { align: 'auto' });
     const target = to;
     const focus = (tries: number) => {
       const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${target}"]`);
@@ -279,8 +243,11 @@ const FleetGrid = memo(function FleetGrid({ ids, mode }: { ids: string[]; mode: 
       )}
       <div className="fleet-canvas" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((row) => {
-          const start = row.index * cols;
-          const rowIds = ids.slice(start, start + cols);
+          const wallRow = rows[row.index]!;
+          if (wallRow.kind === 'head')
+            return <GroupHead key={row.key} row={wallRow} top={row.start} />;
+          const start = wallRow.start;
+          const rowIds = wallRow.ids;
           return (
             <div
               key={row.key}
@@ -307,37 +274,35 @@ const FleetGrid = memo(function FleetGrid({ ids, mode }: { ids: string[]; mode: 
   );
 });
 
-const sortLabels: Record<FleetSort, string> = {
-  name: 'Name',
-  state: 'State',
-  lastSeen: 'Last seen',
-  temperature: 'Temperature',
-};
-
-const reverseHint: Record<FleetSort, string> = {
-  name: 'Normally A to Z; reverse it',
-  state: 'Normally problems first (lost, offline, unknown, online); reverse it',
-  lastSeen: 'Normally longest silent first; reverse it',
-  temperature: 'Normally hottest first; reverse it',
-};
-
 export function FleetView() {
   const prefs = useSelector(fleetPrefs, (p) => p);
   const screens = useThrottledSelector(consoleStore, (s) => s.screens, ORDER_MS);
+  const worstAlarm = useThrottledSelector(consoleStore, (s) => s.worstAlarm, ORDER_MS);
   const search = useDeferredValue(prefs.search);
   const tags = useMemo(() => allTags(screens), [screens]);
 
   const { state, tag, sort, reverse, showRetired } = prefs;
   const idsRef = useRef<string[]>([]);
   const ids = useMemo(() => {
-    const next = filterAndSort(screens, { state, tag, sort, reverse, showRetired }, search);
+    const next = filterAndSort(screens, { state, tag, sort, reverse, showRetired }, search, {
+      worstAlarm,
+      now: Date.now(),
+    });
     // Same order as before: keep the old array so the grid does not re-render at all.
     if (sameIds(next, idsRef.current)) return idsRef.current;
     return next;
-  }, [screens, state, tag, sort, reverse, showRetired, search]);
+  }, [screens, worstAlarm, state, tag, sort, reverse, showRetired, search]);
   useEffect(() => {
     idsRef.current = ids;
   }, [ids]);
+  const groupsRef = useRef<string[] | null>(null);
+  const groups = useMemo(() => {
+    const next = groupLabels(ids, screens, sort, worstAlarm, Date.now());
+    return sameLabels(next, groupsRef.current) ? groupsRef.current : next;
+  }, [ids, screens, sort, worstAlarm]);
+  useEffect(() => {
+    groupsRef.current = groups;
+  }, [groups]);
 
   return (
     <section className="fleet-view" aria-labelledby="fleet-title">
@@ -366,92 +331,13 @@ export function FleetView() {
         </div>
       </div>
       <FleetCounts />
-      <div className="toolbar" role="search">
-        <label className="search-box">
-          <Icon name="search" size={16} />
-          <span className="sr-only">Search screens</span>
-          <input
-            type="search"
-            placeholder="Search name, id, address"
-            data-testid="fleet-search"
-            value={prefs.search}
-            onChange={(e) => setFleetPrefs({ search: e.target.value })}
-          />
-        </label>
-        <label className="select-field">
-          <span>State</span>
-          <select
-            data-testid="fleet-filter-state"
-            value={prefs.state}
-            onChange={(e) => setFleetPrefs({ state: e.target.value as ScreenStatus | 'all' })}
-          >
-            <option value="all">All</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {s[0]!.toUpperCase() + s.slice(1)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="select-field">
-          <span>Tag</span>
-          <select
-            data-testid="fleet-filter-tag"
-            value={prefs.tag}
-            onChange={(e) => setFleetPrefs({ tag: e.target.value })}
-          >
-            <option value="">Any</option>
-            {tags.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-            {prefs.tag && !tags.includes(prefs.tag) && (
-              <option value={prefs.tag}>{prefs.tag}</option>
-            )}
-          </select>
-        </label>
-        <label className="select-field">
-          <span>Sort</span>
-          <select
-            data-testid="fleet-sort"
-            value={prefs.sort}
-            onChange={(e) => setFleetPrefs({ sort: e.target.value as FleetSort })}
-          >
-            {(Object.keys(sortLabels) as FleetSort[]).map((s) => (
-              <option key={s} value={s}>
-                {sortLabels[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          className="button ghost"
-          aria-pressed={prefs.reverse}
-          onClick={() => setFleetPrefs({ reverse: !prefs.reverse })}
-          title={reverseHint[prefs.sort]}
-        >
-          {prefs.reverse ? '↑ Reversed' : '↓ Reverse'}
-        </button>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={prefs.showRetired}
-            onChange={(e) => setFleetPrefs({ showRetired: e.target.checked })}
-          />
-          Retired
-        </label>
-        <span className="toolbar-count" data-testid="fleet-result-count" aria-live="polite">
-          {ids.length.toLocaleString()} shown
-        </span>
-      </div>
+      <FleetToolbar tags={tags} shown={ids.length} />
       {ids.length === 0 ? (
         <div className="empty">
           {screens.size === 0 ? 'No screens registered yet.' : 'No screens match these filters.'}
         </div>
       ) : (
-        <FleetGrid key={prefs.mode} ids={ids} mode={prefs.mode} />
+        <FleetGrid key={prefs.mode} ids={ids} mode={prefs.mode} groups={groups} />
       )}
     </section>
   );

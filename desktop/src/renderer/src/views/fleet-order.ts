@@ -1,5 +1,6 @@
 /** Filtering and sorting the fleet: pure functions, run at most about once a second. */
-import type { Screen, ScreenStatus } from '../../../../../protocol';
+import type { Alarm, Screen, ScreenStatus } from '../../../../../protocol';
+import { siteOf, troubleOf, TROUBLE_RANK } from '../features/fleet-wall/trouble';
 import type { FleetPrefs, FleetSort } from '../state/fleet-prefs';
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -40,11 +41,27 @@ const stateOrder: Record<ScreenStatus, number> = { lost: 0, offline: 1, unknown:
 interface Row {
   s: Screen;
   k: string;
+  /** Trouble rank (features/fleet-wall/trouble.ts); only for the trouble and site orders. */
+  t: number;
+  site: string;
+}
+
+/** What the trouble orders need beyond the screens. */
+export interface TroubleContext {
+  worstAlarm: Map<string, Alarm['severity']>;
+  now: number;
 }
 
 const byKey = (a: Row, b: Row) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.s.id < b.s.id ? -1 : 1);
 
 const comparators: Record<FleetSort, (a: Row, b: Row) => number> = {
+  trouble: (a, b) => a.t - b.t || byKey(a, b),
+  // Grouped by first tag (screens without one last), trouble first inside each group.
+  site: (a, b) =>
+    Number(a.site === '') - Number(b.site === '') ||
+    (a.site < b.site ? -1 : a.site > b.site ? 1 : 0) ||
+    a.t - b.t ||
+    byKey(a, b),
   name: byKey,
   state: (a, b) => stateOrder[a.s.state] - stateOrder[b.s.state] || byKey(a, b),
   // Longest silent first: that is where an operator looks.
@@ -59,7 +76,9 @@ export function filterAndSort(
   screens: Map<string, Screen>,
   prefs: Pick<FleetPrefs, 'state' | 'tag' | 'sort' | 'reverse' | 'showRetired'>,
   search: string,
+  trouble: TroubleContext = { worstAlarm: new Map(), now: Date.now() },
 ): string[] {
+  const ranked = prefs.sort === 'trouble' || prefs.sort === 'site';
   const q = search.trim().toLowerCase();
   const list: Row[] = [];
   for (const s of screens.values()) {
@@ -67,7 +86,12 @@ export function filterAndSort(
     if (prefs.state !== 'all' && s.state !== prefs.state) continue;
     if (prefs.tag && !s.tags.includes(prefs.tag)) continue;
     if (q && !searchKey(s).includes(q)) continue;
-    list.push({ s, k: nameKey(s.name) });
+    list.push({
+      s,
+      k: nameKey(s.name),
+      t: ranked ? TROUBLE_RANK[troubleOf(s, trouble.worstAlarm.get(s.id), trouble.now)] : 0,
+      site: prefs.sort === 'site' ? siteOf(s) : '',
+    });
   }
   const cmp = comparators[prefs.sort];
   list.sort(prefs.reverse ? (a, b) => cmp(b, a) : cmp);
