@@ -169,6 +169,10 @@ export async function acknowledgeAlarm(
     };
     await trx('alarms').where({ id: alarmId }).update(patch);
     const alarm = rowToAlarm({ ...existing, ...patch });
+    // Names, not ids, in what a person reads: the screen's name with its id.
+    const screen = (await trx('screens').where({ id: alarm.screenId }).first('name')) as
+      { name: string } | undefined;
+    const screenLabel = screen ? `${screen.name} (${alarm.screenId})` : alarm.screenId;
     await recordAudit(
       trx,
       {
@@ -176,7 +180,7 @@ export async function acknowledgeAlarm(
         action: 'alarm.acknowledged',
         targetType: 'alarm',
         targetId: alarmId,
-        summary: `Acknowledged the ${alarm.severity} ${alarm.kind} alarm on screen ${alarm.screenId}`,
+        summary: `Acknowledged ${alarm.severity} alarm on screen ${screenLabel}: ${alarm.message}`,
         details: { screenId: alarm.screenId, kind: alarm.kind, code: alarm.code },
       },
       now,
