@@ -25,19 +25,30 @@ export const isReservedScreenId = (id: string): boolean =>
   id.toLowerCase().startsWith(RESERVED_ID_PREFIX);
 export const RESERVED_ID_MESSAGE = `Screen ids starting with "${RESERVED_ID_PREFIX}" are reserved for the server's own connection to the broker; choose another id.`;
 
+/** What an operator says of a screen, without defaults (an edit changes only what it names). */
+const screenFields = {
+  name: z.string().trim().min(1).max(200),
+  address: z.string().max(500),
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  tags: z.array(tag).max(50),
+};
+
 export const CreateScreenRequest = z
   .object({
     id: ScreenId.refine((id) => !isReservedScreenId(id), RESERVED_ID_MESSAGE).optional(),
-    name: z.string().trim().min(1).max(200),
-    address: z.string().max(500).optional(),
-    lat: z.number().min(-90).max(90).optional(),
-    lng: z.number().min(-180).max(180).optional(),
-    tags: z.array(tag).max(50).default([]),
+    name: screenFields.name,
+    address: screenFields.address.optional(),
+    lat: screenFields.lat.optional(),
+    lng: screenFields.lng.optional(),
+    tags: screenFields.tags.default([]),
   })
   .strict();
 export type CreateScreenRequest = z.input<typeof CreateScreenRequest>;
 
-export const UpdateScreenRequest = CreateScreenRequest.omit({ id: true }).partial().strict();
+// Not `CreateScreenRequest.partial()`: zod keeps `tags`' default there, so renaming a screen
+// erased its tags.
+export const UpdateScreenRequest = z.object(screenFields).partial().strict();
 export type UpdateScreenRequest = z.input<typeof UpdateScreenRequest>;
 
 export interface DeviceCredentials {
