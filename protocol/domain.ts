@@ -120,6 +120,8 @@ export const Command = z.object({
   status: CommandStatus,
   detail: z.string().nullable(),
   createdBy: z.string(),
+  /** The sender's name when it was sent (null: sent before names were kept). Optional: older servers and caches. */
+  createdByName: z.string().nullable().optional(),
   createdAt: ts,
   expiresAt: ts,
   updatedAt: ts,

@@ -4,3 +4,4 @@ export * from './domain';
 export * from './ack';
 export * from './socket';
 export * from './rest';
+export * from './conversations';

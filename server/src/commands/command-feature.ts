@@ -98,6 +98,9 @@ export function createCommandFeature(
       params,
       ttlS: req.ttlS,
       userId: user.id,
+      userName: user.name,
+      actor: user,
+      refused,
     });
     for (const { command, created } of results) {
       if (!created) continue;

@@ -6,9 +6,10 @@
  * answered by the agent (it is offered again until it is). `accepted`: the agent has it.
  */
 import type { Knex } from 'knex';
-import type { Command, CommandStatus, CommandType } from '../../../protocol';
+import type { Command, CommandStatus, CommandType, User } from '../../../protocol';
 import { sha256 } from '../auth/tokens';
 import { reserveRevisions } from '../db/revisions';
+import { recordAudit } from '../audit/audit-log';
 
 interface CommandRow {
   id: string;
@@ -19,6 +20,7 @@ interface CommandRow {
   status: CommandStatus;
   detail: string | null;
   created_by: string;
+  created_by_name: string | null;
   created_at: number | string;
   expires_at: number | string;
   updated_at: number | string;
@@ -45,6 +47,7 @@ export function rowToCommand(r: CommandRow): Command {
     status: r.status,
     detail: r.detail,
     createdBy: r.created_by,
+    createdByName: r.created_by_name ?? null,
     createdAt: Number(r.created_at),
     expiresAt: Number(r.expires_at),
     updatedAt: Number(r.updated_at),
@@ -65,6 +68,11 @@ export async function createCommands(
     params: Record<string, unknown>;
     ttlS: number;
     userId: string;
+    userName: string;
+    /** Recorded as one `command.sent` entry per request (a retry of it records nothing). */
+    actor?: Pick<User, 'id' | 'name' | 'role'>;
+    /** Targets the server refused (unknown, retired, not capable), for the audit entry. */
+    refused?: { screenId: string; reason: string }[];
   },
   now = Date.now(),
 ): Promise<{ command: Command; created: boolean }[]> {
@@ -95,6 +103,7 @@ export async function createCommands(
         status: 'queued',
         detail: null,
         created_by: input.userId,
+        created_by_name: input.userName.slice(0, 200),
         created_at: now,
         expires_at: now + input.ttlS * 1000,
         updated_at: now,
@@ -102,6 +111,28 @@ export async function createCommands(
       };
       await trx('commands').insert(row);
       out.push({ command: rowToCommand(row), created: true });
+    }
+    if (input.actor && fresh.length) {
+      const n = input.screenIds.length;
+      await recordAudit(
+        trx,
+        {
+          actor: input.actor,
+          action: 'command.sent',
+          targetType: 'command',
+          targetId: input.requestId,
+          summary: `Sent ${input.type} to ${n === 1 ? `screen ${input.screenIds[0]}` : `${n} screens`}`,
+          details: {
+            type: input.type,
+            params: input.params,
+            count: n,
+            screenIds: input.screenIds,
+            commandIds: ids,
+            ...(input.refused?.length ? { refused: input.refused } : {}),
+          },
+        },
+        now,
+      );
     }
     return out;
   });

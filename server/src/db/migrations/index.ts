@@ -9,6 +9,7 @@ import * as m003 from './003_chat';
 import * as m004 from './004_user_disabled';
 import * as m005 from './005_alarm_fault_overflow';
 import * as m006 from './006_audit_log';
+import * as m009 from './009_command_sender_name';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +23,7 @@ const migrations: [string, Migration][] = [
   ['004_user_disabled', m004],
   ['005_alarm_fault_overflow', m005],
   ['006_audit_log', m006],
+  ['009_command_sender_name', m009],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
