@@ -114,6 +114,11 @@ export type CommandStatus = z.infer<typeof CommandStatus>;
 
 export const Command = z.object({
   id: z.string(),
+  /**
+   * The console's request id this command was made from (one request to many screens makes
+   * one command each), so a console follows a bulk command's results. Optional: older rows.
+   */
+  requestId: z.string().optional(),
   screenId: z.string(),
   type: CommandType,
   params: z.record(z.string(), z.unknown()),

@@ -174,7 +174,11 @@ describe.each(testDatabases())('operator workflows (%s)', (dbKind) => {
     const first = await send('bulk-bright-0001');
     expect(first.ok).toBe(true);
     expect(first.data.commands).toHaveLength(3);
-    expect(first.data.commands.every((c: Command) => c.createdByName === 'Olga')).toBe(true);
+    expect(
+      first.data.commands.every(
+        (c: Command) => c.createdByName === 'Olga' && c.requestId === 'bulk-bright-0001',
+      ),
+    ).toBe(true);
     await send('bulk-bright-0001'); // a retry records nothing more
     socket.close();
     const rows = (await audit('command.sent')).filter((r) => r.target_id === 'bulk-bright-0001');

@@ -17,7 +17,13 @@ import type {
   TelemetrySummary,
   User,
 } from '../../../protocol';
-import { CommandType, MAX_MESSAGE_LENGTH } from '../../../protocol';
+import {
+  AnnouncementRequest,
+  CommandType,
+  ConversationTitle,
+  CreateConversationRequest,
+  MAX_MESSAGE_LENGTH,
+} from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
 
 export type ConnectionStatus = 'signedOut' | 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -170,6 +176,13 @@ export const consoleRequests = {
   viewConversation: z.object({ conversationId: id.nullable() }).strict(),
   markNotificationRead: z.object({ notificationId: id }).strict(),
   ping: z.object({}).strict(),
+  // conversations (issue 11): online only — who exists and who may be reached is the server's word
+  listPeople: z.object({}).strict(),
+  createConversation: CreateConversationRequest,
+  updateConversation: z.object({ conversationId: id, title: ConversationTitle }).strict(),
+  addParticipant: z.object({ conversationId: id, userId: id }).strict(),
+  removeParticipant: z.object({ conversationId: id, userId: id }).strict(),
+  sendAnnouncement: AnnouncementRequest,
 } as const;
 
 export interface ConsoleResponses {
@@ -190,6 +203,14 @@ export interface ConsoleResponses {
   markNotificationRead: null;
   /** Round-trip time to the server in ms, for diagnostics. */
   ping: { rttMs: number };
+  // conversations
+  /** The people this user may start a conversation with (the server's list), with presence. */
+  listPeople: { users: (User & { status: PresenceStatus })[] };
+  createConversation: { conversation: Conversation };
+  updateConversation: { conversation: Conversation };
+  addParticipant: { conversation: Conversation };
+  removeParticipant: { conversation: Conversation };
+  sendAnnouncement: { notified: number };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -41,6 +41,13 @@ export function validationSentence(method: string, issues: readonly Issue[]): st
       return 'Screens do not know this command.';
     case 'sendCommand.params':
       return 'These command settings are not valid.';
+    // conversations: the protocol's own messages are written as sentences
+    case 'createConversation.title':
+    case 'createConversation.participantIds':
+    case 'updateConversation.title':
+    case 'sendAnnouncement.title':
+    case 'sendAnnouncement.body':
+      return asSentence(issue.message);
     case 'markRead.seq':
     case 'loadMessages.beforeSeq':
       return 'This conversation could not be read; reopen it and try again.';

@@ -17,6 +17,13 @@ export const CONSOLE_METHODS = [
   'viewConversation',
   'markNotificationRead',
   'ping',
+  // conversations
+  'listPeople',
+  'createConversation',
+  'updateConversation',
+  'addParticipant',
+  'removeParticipant',
+  'sendAnnouncement',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

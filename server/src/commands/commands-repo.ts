@@ -41,6 +41,7 @@ export const isFinal = (s: CommandStatus) => ORDER[s] === 3;
 export function rowToCommand(r: CommandRow): Command {
   return {
     id: r.id,
+    requestId: r.request_id,
     screenId: r.screen_id,
     type: r.type,
     params: JSON.parse(r.params) as Record<string, unknown>,

@@ -12,6 +12,7 @@ import { MessagesView } from './views/Messages';
 import { NotificationsView } from './views/Notifications';
 import { DiagnosticsView } from './views/Diagnostics';
 import { SettingsView } from './views/Settings';
+import { NewConversationView } from './features/conversations';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
 
@@ -40,6 +41,8 @@ function View({ route }: { route: Route }) {
       return <DiagnosticsView />;
     case 'settings':
       return <SettingsView />;
+    case 'newConversation':
+      return <NewConversationView screenId={route.screenId} />;
   }
 }
 

@@ -5,11 +5,16 @@
  */
 import type { Role, User } from '../../../../../protocol';
 
-export type Ability = 'sendCommands' | 'seeAlarms';
+export type Ability =
+  | 'sendCommands'
+  | 'seeAlarms'
+  // conversations: staff open groups and manage participants; admins announce to everyone
+  | 'manageConversations'
+  | 'sendAnnouncements';
 
 const abilities: Record<Role, ReadonlySet<Ability>> = {
-  admin: new Set(['sendCommands', 'seeAlarms']),
-  operator: new Set(['sendCommands', 'seeAlarms']),
+  admin: new Set(['sendCommands', 'seeAlarms', 'manageConversations', 'sendAnnouncements']),
+  operator: new Set(['sendCommands', 'seeAlarms', 'manageConversations']),
   advertiser: new Set(),
 };
 

@@ -8,7 +8,9 @@ export type Route =
   | { view: 'messages'; conversationId: string | null }
   | { view: 'notifications' }
   | { view: 'diagnostics' }
-  | { view: 'settings' };
+  | { view: 'settings' }
+  // conversations: start one (optionally about a screen)
+  | { view: 'newConversation'; screenId: string | null };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -34,6 +36,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'diagnostics' };
     case 'settings':
       return { view: 'settings' };
+    case 'conversations':
+      return { view: 'newConversation', screenId: parts[2] || null };
     default:
       return { view: 'fleet' };
   }
@@ -47,6 +51,8 @@ export const href = {
   notifications: () => '#/notifications',
   diagnostics: () => '#/diagnostics',
   settings: () => '#/settings',
+  newConversation: (screenId?: string | null) =>
+    screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
 };
 
 export function navigate(to: string): void {

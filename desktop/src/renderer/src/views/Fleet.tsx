@@ -20,6 +20,7 @@ import { ago, HOT_C, isStale, temp } from '../format';
 import { StateBadge } from '../components/common';
 import { Icon } from '../components/Icon';
 import { allTags, filterAndSort, sameIds } from './fleet-order';
+import { BulkBar, SelectBox } from '../features/bulk-commands';
 
 const STATES: ScreenStatus[] = ['online', 'lost', 'offline', 'unknown'];
 const TILE_MIN_W = 232;
@@ -99,6 +100,7 @@ const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: 
       data-state={screen.state}
       data-index={index}
     >
+      <SelectBox id={id} name={screen.name} />
       <span className="tile-head">
         <span className="tile-name" title={screen.name}>
           {screen.name}
@@ -148,6 +150,7 @@ const ScreenRow = memo(function ScreenRow({ id, index }: { id: string; index: nu
       role="row"
     >
       <span className="col-name" role="cell">
+        <SelectBox id={id} name={screen.name} />
         {alarm && <span className={`alarm-pip sev-${alarm}`} aria-label={`${alarm} alarm`} />}
         <span className="ellipsis">{screen.name}</span>
       </span>
@@ -444,6 +447,7 @@ export function FleetView() {
           {ids.length.toLocaleString()} shown
         </span>
       </div>
+      <BulkBar shownIds={ids} tags={tags} />
       {ids.length === 0 ? (
         <div className="empty">
           {screens.size === 0 ? 'No screens registered yet.' : 'No screens match these filters.'}
