@@ -19,7 +19,7 @@ export const MAX_CONVERSATION_TITLE = 200;
 export const ConversationTitle = z
   .string()
   .trim()
-  .min(1, 'give the conversation a title (or leave it out for the names)')
+  .min(1, 'give the conversation a title')
   .max(MAX_CONVERSATION_TITLE, `a title is at most ${MAX_CONVERSATION_TITLE} characters`);
 
 export const CreateConversationRequest = z

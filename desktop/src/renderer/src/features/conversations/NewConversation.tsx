@@ -121,6 +121,27 @@ export function NewConversationView({ screenId }: { screenId: string | null }) {
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
           />
+          {kind === 'group' && (
+            <div className="button-row">
+              <button
+                type="button"
+                className="button ghost small"
+                data-testid="new-conv-pick-shown"
+                onClick={() => setPicked((prev) => new Set([...prev, ...shown.map((p) => p.id)]))}
+              >
+                Pick the {shown.length} shown
+              </button>
+              <button
+                type="button"
+                className="button ghost small"
+                data-testid="new-conv-clear"
+                disabled={picked.size === 0}
+                onClick={() => setPicked(new Set())}
+              >
+                Clear
+              </button>
+            </div>
+          )}
           {loadError && (
             <p className="form-error" role="alert">
               {loadError}
