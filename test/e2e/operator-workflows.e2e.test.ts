@@ -21,7 +21,7 @@ import { buildRenderer } from '../../desktop/src/host/build-renderer';
 import { startConsoleHost, type ConsoleHost } from '../../desktop/src/host/console-host';
 import { startAgentProcess, type AgentProcess } from '../helpers/agent-process';
 import { startRecordingAgent, type RecordingAgent } from '../helpers/recording-agents';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { launchBrowser } from '../helpers/browser';
 import { ADMIN, api, login, startTestServer, type TestServer } from '../helpers/server';
 
 const OPERATOR = { email: 'olga@ops.test', password: 'olga-operator-1', name: 'Olga Operator' };

@@ -45,7 +45,10 @@ export function BulkBar({ shownIds, tags }: { shownIds: string[]; tags: string[]
   const [type, setType] = useState<CommandType>('setBrightness');
   const [brightness, setBrightness] = useState(80);
   const [power, setPower] = useState<DisplayPower>('on');
-  const [confirming, setConfirming] = useState<string | null>(null);
+  /** The question asked, with the screens it names (a later change of selection is not them). */
+  const [confirming, setConfirming] = useState<{ question: string; screenIds: string[] } | null>(
+    null,
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (!can(user, 'sendCommands')) return null;
@@ -53,11 +56,10 @@ export function BulkBar({ shownIds, tags }: { shownIds: string[]; tags: string[]
   const params = (): Record<string, unknown> =>
     type === 'setBrightness' ? { brightness } : type === 'setPower' ? { power } : {};
 
-  const send = async () => {
+  const send = async (screenIds: string[]) => {
     setConfirming(null);
     setBusy(true);
     setError(null);
-    const screenIds = [...selectionStore.get().ids].sort();
     try {
       const { commandIds } = await consoleApi.sendCommand({ screenIds, type, params: params() });
       recordRun({
@@ -76,9 +78,10 @@ export function BulkBar({ shownIds, tags }: { shownIds: string[]; tags: string[]
 
   const ask = () => {
     setError(null);
-    const question = count > 0 ? confirmationOf(type, power, count) : null;
-    if (question) setConfirming(question);
-    else void send();
+    const screenIds = [...selectionStore.get().ids].sort();
+    const question = screenIds.length ? confirmationOf(type, power, screenIds.length) : null;
+    if (question) setConfirming({ question, screenIds });
+    else void send(screenIds);
   };
 
   const selectTag = (tag: string) => {
@@ -195,16 +198,16 @@ export function BulkBar({ shownIds, tags }: { shownIds: string[]; tags: string[]
       {confirming && (
         <div className="bulk-confirm panel" role="alertdialog" aria-labelledby="bulk-confirm-q">
           <p id="bulk-confirm-q" data-testid="bulk-confirm-question">
-            {confirming}
+            {confirming.question}
           </p>
           <div className="button-row">
             <button
               type="button"
               className="button danger"
               data-testid="bulk-confirm"
-              onClick={() => void send()}
+              onClick={() => void send(confirming.screenIds)}
             >
-              {confirming.replace(/\?$/, '')}
+              {confirming.question.replace(/\?$/, '')}
             </button>
             <button
               type="button"

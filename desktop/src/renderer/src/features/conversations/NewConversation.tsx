@@ -104,7 +104,10 @@ export function NewConversationView({ screenId }: { screenId: string | null }) {
             data-testid="new-conv-title"
             value={title}
             maxLength={400}
-            onChange={(e) => setTitle(e.target.value)}
+            onChange={(e) => {
+              setTitle(e.target.value);
+              setError(null);
+            }}
           />
         </label>
         <fieldset className="new-conv-people">
