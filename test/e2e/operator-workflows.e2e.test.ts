@@ -282,6 +282,25 @@ describe('operator workflows in Chromium', () => {
     await op.getByTestId('conv-title-input').fill('North Gate display');
     await op.getByTestId('conv-rename').click();
     await expect.poll(() => item.innerText(), poll).toContain('North Gate display');
+    // Someone added appears live in their open console; removed, the conversation leaves it.
+    await adm.goto(`${hosts[1]!.url}/#/messages`);
+    const admItem = adm.locator(
+      `[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`,
+    );
+    await op.getByTestId('conv-add').click();
+    await expect
+      .poll(() => op.getByTestId('conv-manage-error').innerText(), poll)
+      .toBe('Choose the person to add first.');
+    await op.getByTestId('conv-add-select').selectOption({ label: 'Administrator (admin)' });
+    await op.getByTestId('conv-add').click();
+    await expect.poll(() => admItem.count(), poll).toBe(1);
+    await expect.poll(() => op.getByTestId('conv-participant').count(), poll).toBe(3);
+    await op
+      .locator('[data-testid="conv-participant"]', { hasText: 'Administrator' })
+      .getByTestId('conv-remove')
+      .click();
+    await expect.poll(() => admItem.count(), poll).toBe(0);
+    await expect.poll(() => op.getByTestId('conv-participant').count(), poll).toBe(2);
     await op.screenshot({ path: '/tmp/conversations-manage.png', fullPage: true });
     await ad.screenshot({ path: '/tmp/conversations-advertiser.png', fullPage: true });
   }, 120_000);
@@ -347,7 +366,7 @@ describe('operator workflows in Chromium', () => {
         .map((r) => (JSON.parse(r.details as string) as { count: number }).count),
     ).toEqual([3, 3]);
     expect(count('conversation.created')).toBe(3);
-    expect(count('conversation.updated')).toBe(1);
+    expect(count('conversation.updated')).toBe(3);
     expect(count('announcement.sent')).toBe(1);
   }, 120_000);
 });

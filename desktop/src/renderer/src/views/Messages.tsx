@@ -493,10 +493,12 @@ export function MessagesView({ conversationId }: { conversationId: string | null
   const me = useConsole((s) => s.user?.id);
   const sorted = useMemo(
     () =>
-      [...conversations.values()].sort(
-        (a, b) => lastActivity(b) - lastActivity(a) || a.title.localeCompare(b.title),
-      ),
-    [conversations],
+      // The inbox is the conversations this user takes part in: one they were removed from
+      // still arrives once (its update says so) and leaves the list then, live.
+      [...conversations.values()]
+        .filter((c) => c.participants.some((p) => p.userId === me))
+        .sort((a, b) => lastActivity(b) - lastActivity(a) || a.title.localeCompare(b.title)),
+    [conversations, me],
   );
   const active = conversationId ? conversations.get(conversationId) : undefined;
 
