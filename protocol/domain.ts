@@ -119,12 +119,19 @@ export type CommandStatus = z.infer<typeof CommandStatus>;
 
 export const Command = z.object({
   id: z.string(),
+  /**
+   * The console's request id this command was made from (one request to many screens makes
+   * one command each), so a console follows a bulk command's results. Optional: older rows.
+   */
+  requestId: z.string().optional(),
   screenId: z.string(),
   type: CommandType,
   params: z.record(z.string(), z.unknown()),
   status: CommandStatus,
   detail: z.string().nullable(),
   createdBy: z.string(),
+  /** The sender's name when it was sent (null: sent before names were kept). Optional: older servers and caches. */
+  createdByName: z.string().nullable().optional(),
   createdAt: ts,
   expiresAt: ts,
   updatedAt: ts,

@@ -8,3 +8,4 @@ export * from './admin-screens';
 export * from './admin-users';
 export * from './audit';
 export * from './alarms';
+export * from './conversations';

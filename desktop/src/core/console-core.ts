@@ -585,9 +585,50 @@ export class ConsoleCore {
       // audit: asked of the server each time (not cached), so only while live.
       queryAudit: async (params) => auditApi.query(...this.auditSession(), params),
       exportAuditCsv: async (params) => auditApi.csv(...this.auditSession(), params),
+      // conversations
+      listContacts: () => this.online('GET', '/users'),
+      createConversation: async (body) =>
+        this.keep(await this.online('POST', '/conversations', body)),
+      updateConversation: async ({ conversationId, title }) =>
+        this.keep(await this.online('PATCH', `/conversations/${enc(conversationId)}`, { title })),
+      addParticipant: async ({ conversationId, userId }) =>
+        this.keep(
+          await this.online('POST', `/conversations/${enc(conversationId)}/participants`, {
+            userId,
+          }),
+        ),
+      removeParticipant: async ({ conversationId, userId }) =>
+        this.keep(
+          await this.online(
+            'DELETE',
+            `/conversations/${enc(conversationId)}/participants/${enc(userId)}`,
+          ),
+        ),
+      sendAnnouncement: (body) => this.online('POST', '/announcements', body),
     };
   }
+
+  // conversations
+  /**
+   * A REST call that needs the server now (no outbox): managing conversations depends on who
+   * exists and who may be reached, which only the server knows; offline it says so at once.
+   */
+  private async online<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const { serverUrl, token } = this.requireSession();
+    if (!token || !this.engine.connected)
+      throw new ConsoleError('unavailable', 'the console is not connected');
+    return serverApi.rest<T>(serverUrl, token, method, path, body);
+  }
+
+  /** The changed conversation is in the cache and on screen at once (its broadcast follows). */
+  private keep<T extends { conversation: import('../../../protocol').Conversation }>(res: T): T {
+    const stored = this.cache.upsertConversations([res.conversation]);
+    if (stored.length) this.emit({ type: 'conversations', conversations: stored });
+    return res;
+  }
 }
+
+const enc = encodeURIComponent;
 
 /** An error whose message is already the sentence to show (with its detail for Diagnostics). */
 class SentenceError extends ConsoleError {

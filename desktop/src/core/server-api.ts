@@ -80,6 +80,9 @@ export const serverApi = {
       `/api/conversations/${encodeURIComponent(conversationId)}/messages?limit=${limit}${beforeSeq ? `&beforeSeq=${beforeSeq}` : ''}`,
       token,
     ),
+  // conversations
+  rest: <T>(serverUrl: string, token: string, method: string, path: string, body?: unknown) =>
+    request<T>(serverUrl, method, `/api${path}`, token, body),
   health: (serverUrl: string) => request<{ ok: boolean }>(serverUrl, 'GET', '/healthz', null),
   // admin-screens
   adminScreens: (

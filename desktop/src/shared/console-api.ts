@@ -31,6 +31,9 @@ import {
   MAX_MESSAGE_LENGTH,
   MIN_PASSWORD_LENGTH,
   Role,
+  AnnouncementRequest,
+  ConversationTitle,
+  CreateConversationRequest,
 } from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
 
@@ -250,6 +253,13 @@ export const consoleRequests = {
   /** Each alarm is acknowledged on its own (idempotent), queued like `ackAlarm`. */
   ackAlarms: z.object({ alarmIds: z.array(id).min(1).max(1000) }).strict(),
   noteAlarm: z.object({ alarmId: id, body: z.string().trim().min(1).max(ALARM_NOTE_MAX) }).strict(),
+  // conversations (issue 11): online only — who exists and who may be reached is the server's word
+  listContacts: z.object({}).strict(),
+  createConversation: CreateConversationRequest,
+  updateConversation: z.object({ conversationId: id, title: ConversationTitle }).strict(),
+  addParticipant: z.object({ conversationId: id, userId: id }).strict(),
+  removeParticipant: z.object({ conversationId: id, userId: id }).strict(),
+  sendAnnouncement: AnnouncementRequest,
 } as const;
 
 export interface ConsoleResponses {
@@ -292,6 +302,14 @@ export interface ConsoleResponses {
   // alarms at volume
   ackAlarms: null;
   noteAlarm: null;
+  // conversations
+  /** The people this user may start a conversation with (the server's list), with presence. */
+  listContacts: { users: (User & { status: PresenceStatus })[] };
+  createConversation: { conversation: Conversation };
+  updateConversation: { conversation: Conversation };
+  addParticipant: { conversation: Conversation };
+  removeParticipant: { conversation: Conversation };
+  sendAnnouncement: { notified: number };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -75,6 +75,13 @@ export function validationSentence(method: string, issues: readonly Issue[]): st
       return tooSmall
         ? 'Write the note first.'
         : `Notes are limited to ${ALARM_NOTE_MAX} characters; shorten it.`;
+    // conversations: the protocol's own messages are written as sentences
+    case 'createConversation.title':
+    case 'createConversation.participantIds':
+    case 'updateConversation.title':
+    case 'sendAnnouncement.title':
+    case 'sendAnnouncement.body':
+      return asSentence(issue.message);
     case 'markRead.seq':
     case 'loadMessages.beforeSeq':
       return 'This conversation could not be read; reopen it and try again.';

@@ -38,6 +38,13 @@ export const CONSOLE_METHODS = [
   // alarms at volume
   'ackAlarms',
   'noteAlarm',
+  // conversations
+  'listContacts',
+  'createConversation',
+  'updateConversation',
+  'addParticipant',
+  'removeParticipant',
+  'sendAnnouncement',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

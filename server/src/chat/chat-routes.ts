@@ -5,6 +5,7 @@
  *   GET    /conversations[?scope=all]              yours (staff: all), last message + your unread
  *   POST   /conversations                          {kind, title?, participantIds, screenId?}
  *   GET    /conversations/:id
+ *   PATCH  /conversations/:id                      {title}           (staff; participants of a group)
  *   POST   /conversations/:id/participants         {userId}          (operators, admins)
  *   DELETE /conversations/:id/participants/:userId                   (operators, admins; or yourself)
  *   GET    /conversations/:id/messages?beforeSeq=&limit=             history, paged backwards
@@ -26,6 +27,7 @@ import {
   addParticipant,
   createConversation,
   removeParticipant,
+  updateConversation,
   type ConversationDeps,
 } from './conversations';
 import { listConversations, loadViews, personalize } from './conversations-repo';
@@ -41,6 +43,7 @@ import {
   MarkReadRequest,
   NotificationsQuery,
   PostMessageRequest,
+  UpdateConversationRequest,
 } from './schemas';
 
 export interface ChatRouteDeps extends ConversationDeps {
@@ -99,6 +102,16 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
       const { conversation } = await requireReadable(knex, me, param(req.params.id));
       const [view] = await loadViews(knex, [conversation]);
       res.json({ conversation: personalize(view!, me.id) });
+    }),
+  );
+
+  router.patch(
+    '/conversations/:id',
+    route(async (req, res) => {
+      const body = parseBody(UpdateConversationRequest, req.body);
+      res.json({
+        conversation: await updateConversation(deps, userOf(res), param(req.params.id), body),
+      });
     }),
   );
 
@@ -187,13 +200,14 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     route(async (req, res) => {
       const { title, body } = parseBody(AnnouncementRequest, req.body);
       const delivered = await notifications.announce(title, body);
+      // After the delivery's own transaction (the notifier commits it): recorded once sent.
       await recordAudit(knex, {
         actor: userOf(res),
         action: 'announcement.sent',
         targetType: 'announcement',
-        targetId: null,
-        summary: `Sent the announcement "${title}" to ${delivered.length} people`,
-        details: { title, body },
+        targetId: delivered[0]?.notification.id ?? null,
+        summary: `Announced "${title}" to ${delivered.length} people`,
+        details: { title, body, notified: delivered.length },
       });
       res.status(201).json({ notified: delivered.length });
     }),

@@ -19,9 +19,10 @@ import { AppError } from '../errors';
 import type { MarqueeServer } from '../realtime/socket-router';
 import { isStaff, requireReadable } from './access';
 import { conversationRoom, userRoom, type ChatEvents } from './chat-events';
-import { loadViews, personalize } from './conversations-repo';
+import { loadViews, personalize, screensOfParticipant } from './conversations-repo';
+import { MAX_CONVERSATION_PARTICIPANTS } from '../../../protocol';
 import { isUniqueViolation, type ConversationRow, type ParticipantRow } from './rows';
-import type { CreateConversationRequest } from './schemas';
+import type { CreateConversationRequest, UpdateConversationRequest } from './schemas';
 import { cleanText } from './text';
 import type { NotificationService } from './notifications';
 import type { TypingRelay } from './typing';
@@ -65,8 +66,13 @@ export async function createConversation(
         'advertisers may open direct conversations with operators and admins only',
       );
     }
-    if (input.screenId)
-      throw new AppError('forbidden', 'only operators and admins link a conversation to a screen');
+    // An advertiser may ask about a screen they already see (its screen detail offers it);
+    // linking widens nobody's view: the screen is theirs already, and staff see every screen.
+    if (input.screenId && !(await screensOfParticipant(knex, creator.id)).has(input.screenId))
+      throw new AppError(
+        'forbidden',
+        'you may start a conversation only about a screen you can see',
+      );
   }
   if (input.screenId && !(await knex('screens').where({ id: input.screenId }).first('id'))) {
     throw new AppError('bad_request', `screenId: no screen "${input.screenId}"`);
@@ -114,8 +120,13 @@ export async function createConversation(
         action: 'conversation.created',
         targetType: 'conversation',
         targetId: row.id,
-        summary: `Started ${row.kind} conversation "${title}"${row.screen_id ? ` about screen ${row.screen_id}` : ''}`,
-        details: { participantIds: [creator.id, ...others], screenId: row.screen_id },
+        summary: `Started ${input.kind} conversation "${title}"${input.screenId ? ` about screen ${input.screenId}` : ''}`,
+        details: {
+          kind: input.kind,
+          title,
+          participantIds: [creator.id, ...others],
+          screenId: input.screenId ?? null,
+        },
       });
       return (await loadViews(trx, [row]))[0]!;
     });
@@ -154,7 +165,7 @@ export async function addParticipant(
       'a direct conversation has two fixed participants; open a group instead',
     );
   }
-  const user = await knex('users').where({ id: userId }).first('id');
+  const user = await knex('users').where({ id: userId }).first('id', 'name');
   if (!user) throw new AppError('bad_request', `userId: no user "${userId}"`);
 
   const view = await knex.transaction(async (trx) => {
@@ -166,6 +177,15 @@ export async function addParticipant(
       .where({ conversation_id: conversationId, user_id: userId })
       .first();
     if (existing && existing.removed_at === null) return null;
+    const [count] = await trx('conversation_participants')
+      .where({ conversation_id: conversationId })
+      .whereNull('removed_at')
+      .count<{ n: number | string }[]>({ n: '*' });
+    if (Number(count?.n ?? 0) >= MAX_CONVERSATION_PARTICIPANTS)
+      throw new AppError(
+        'conflict',
+        `a conversation has at most ${MAX_CONVERSATION_PARTICIPANTS} people; remove someone first or send an announcement`,
+      );
     // A newcomer starts caught up: the history is there to read, not a pile of unread.
     const fields = { last_read_seq: row.last_seq, joined_at: Date.now(), removed_at: null, rev };
     if (existing) {
@@ -180,6 +200,14 @@ export async function addParticipant(
       });
     }
     await trx('conversations').where({ id: conversationId }).update({ rev });
+    await recordAudit(trx, {
+      actor,
+      action: 'conversation.updated',
+      targetType: 'conversation',
+      targetId: conversationId,
+      summary: `Added ${(user as { name: string }).name} to conversation "${row.title}"`,
+      details: { change: 'participantAdded', userId },
+    });
     return (await loadViews(trx, [{ ...row, rev }]))[0]!;
   });
   if (!view) {
@@ -210,7 +238,7 @@ export async function removeParticipant(
   if (conversation.kind === 'direct') {
     throw new AppError('conflict', 'a direct conversation has two fixed participants');
   }
-  const removed = await knex('users').where({ id: userId }).first('id', 'role');
+  const removed = await knex('users').where({ id: userId }).first('id', 'role', 'name');
   const view = await knex.transaction(async (trx) => {
     const rev = await reserveRevisions(trx, 1);
     const now = Date.now();
@@ -224,6 +252,18 @@ export async function removeParticipant(
     const row = (await trx<ConversationRow>('conversations')
       .where({ id: conversationId })
       .first())!;
+    const who = (removed as { name?: string } | undefined)?.name ?? userId;
+    await recordAudit(trx, {
+      actor,
+      action: 'conversation.updated',
+      targetType: 'conversation',
+      targetId: conversationId,
+      summary:
+        actor.id === userId
+          ? `Left conversation "${row.title}"`
+          : `Removed ${who} from conversation "${row.title}"`,
+      details: { change: 'participantRemoved', userId },
+    });
     return (await loadViews(trx, [row]))[0]!;
   });
   typing.clear(userId, conversationId);
@@ -235,4 +275,44 @@ export async function removeParticipant(
   );
   events.emitConversationUpdate(view, [userId], stillReads);
   return personalize(view, actor.id, actor.id !== userId || isStaff(actor));
+}
+
+/**
+ * Renames a conversation. Decision: staff rename any conversation (they manage them, like
+ * participants); other participants may rename their own group, never a direct one (its
+ * default title is the two names, which is what both expect to see).
+ */
+export async function updateConversation(
+  deps: ConversationDeps,
+  actor: User,
+  conversationId: string,
+  input: UpdateConversationRequest,
+): Promise<Conversation> {
+  const { knex, events } = deps;
+  const { conversation, participant } = await requireReadable(knex, actor, conversationId);
+  if (!isStaff(actor) && (!participant || conversation.kind === 'direct'))
+    throw new AppError('forbidden', 'operators and admins rename conversations');
+  const title = cleanText(input.title, 200);
+  if (title === conversation.title) {
+    const [current] = await loadViews(knex, [conversation]);
+    return personalize(current!, actor.id);
+  }
+  const view = await knex.transaction(async (trx) => {
+    const rev = await reserveRevisions(trx, 1);
+    await trx('conversations').where({ id: conversationId }).update({ title, rev });
+    await recordAudit(trx, {
+      actor,
+      action: 'conversation.updated',
+      targetType: 'conversation',
+      targetId: conversationId,
+      summary: `Renamed conversation "${conversation.title}" to "${title}"`,
+      details: { change: 'title', from: conversation.title, to: title },
+    });
+    return (await loadViews(trx, [{ ...conversation, title, rev }]))[0]!;
+  });
+  events.emitConversationUpdate(
+    view,
+    view.participants.map((p) => p.userId),
+  );
+  return personalize(view, actor.id);
 }

@@ -99,6 +99,7 @@ export function createCommandFeature(
       params,
       ttlS: req.ttlS,
       userId: user.id,
+      userName: user.name,
     });
     // One entry per screen (found by the screen's id); a retried request records nothing new.
     await ctx.knex.transaction(async (trx) => {
@@ -110,7 +111,14 @@ export function createCommandFeature(
           targetType: 'screen',
           targetId: c.screenId,
           summary: `Sent ${c.type} to screen ${name} (${c.screenId})`,
-          details: { commandId: c.id, requestId: req.commandId, type: c.type, params },
+          // requestId ties the entries of one bulk command together; refused targets with it.
+          details: {
+            commandId: c.id,
+            requestId: req.commandId,
+            type: c.type,
+            params,
+            ...(refused.length ? { refused } : {}),
+          },
         });
       }
     });

@@ -6,7 +6,7 @@
  * answered by the agent (it is offered again until it is). `accepted`: the agent has it.
  */
 import type { Knex } from 'knex';
-import type { Command, CommandStatus, CommandType } from '../../../protocol';
+import type { Command, CommandStatus, CommandType, User } from '../../../protocol';
 import { sha256 } from '../auth/tokens';
 import { reserveRevisions } from '../db/revisions';
 
@@ -19,6 +19,7 @@ interface CommandRow {
   status: CommandStatus;
   detail: string | null;
   created_by: string;
+  created_by_name: string | null;
   created_at: number | string;
   expires_at: number | string;
   updated_at: number | string;
@@ -39,12 +40,14 @@ export const isFinal = (s: CommandStatus) => ORDER[s] === 3;
 export function rowToCommand(r: CommandRow): Command {
   return {
     id: r.id,
+    requestId: r.request_id,
     screenId: r.screen_id,
     type: r.type,
     params: JSON.parse(r.params) as Record<string, unknown>,
     status: r.status,
     detail: r.detail,
     createdBy: r.created_by,
+    createdByName: r.created_by_name ?? null,
     createdAt: Number(r.created_at),
     expiresAt: Number(r.expires_at),
     updatedAt: Number(r.updated_at),
@@ -65,6 +68,7 @@ export async function createCommands(
     params: Record<string, unknown>;
     ttlS: number;
     userId: string;
+    userName: string;
   },
   now = Date.now(),
 ): Promise<{ command: Command; created: boolean }[]> {
@@ -95,6 +99,7 @@ export async function createCommands(
         status: 'queued',
         detail: null,
         created_by: input.userId,
+        created_by_name: input.userName.slice(0, 200),
         created_at: now,
         expires_at: now + input.ttlS * 1000,
         updated_at: now,

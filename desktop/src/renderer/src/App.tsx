@@ -14,6 +14,7 @@ import { DiagnosticsView } from './views/Diagnostics';
 import { SettingsView } from './views/Settings';
 import { PeopleView } from './features/admin-users/PeopleView';
 import { AuditView } from './features/audit/AuditView';
+import { NewConversationView } from './features/conversations';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
 import { KeyboardLayer } from './features/keyboard/KeyboardLayer';
@@ -58,6 +59,8 @@ function View({ route }: { route: Route }) {
           <Empty>The audit log is for admins; your account does not include it.</Empty>
         </section>
       );
+    case 'newConversation':
+      return <NewConversationView screenId={route.screenId} />;
   }
 }
 

@@ -10,6 +10,7 @@ import * as m004 from './004_user_disabled';
 import * as m005 from './005_alarm_fault_overflow';
 import * as m006 from './006_audit_log';
 import * as m008 from './008_screen_grants';
+import * as m009 from './009_command_sender_name';
 import * as m010 from './010_alarm_notes';
 
 interface Migration {
@@ -25,6 +26,7 @@ const migrations: [string, Migration][] = [
   ['005_alarm_fault_overflow', m005],
   ['006_audit_log', m006],
   ['008_screen_grants', m008],
+  ['009_command_sender_name', m009],
   ['010_alarm_notes', m010],
 ];
 

@@ -5,12 +5,28 @@
  */
 import type { Role, User } from '../../../../../protocol';
 
-export type Ability = 'sendCommands' | 'seeAlarms' | 'manageScreens' | 'managePeople' | 'seeAudit';
+export type Ability =
+  | 'sendCommands'
+  | 'seeAlarms'
+  | 'manageScreens'
+  | 'managePeople'
+  // seeAudit: admins only (server/src/audit/audit-feature.ts says why).
+  | 'seeAudit'
+  // conversations: staff open groups and manage participants; admins announce to everyone
+  | 'manageConversations'
+  | 'sendAnnouncements';
 
 const abilities: Record<Role, ReadonlySet<Ability>> = {
-  // seeAudit: admins only (server/src/audit/audit-feature.ts says why).
-  admin: new Set(['sendCommands', 'seeAlarms', 'manageScreens', 'managePeople', 'seeAudit']),
-  operator: new Set(['sendCommands', 'seeAlarms']),
+  admin: new Set([
+    'sendCommands',
+    'seeAlarms',
+    'manageScreens',
+    'managePeople',
+    'seeAudit',
+    'manageConversations',
+    'sendAnnouncements',
+  ]),
+  operator: new Set(['sendCommands', 'seeAlarms', 'manageConversations']),
   advertiser: new Set(),
 };
 

@@ -11,7 +11,9 @@ export type Route =
   | { view: 'settings' }
   | { view: 'people'; userId: string | null }
   // audit
-  | { view: 'audit' };
+  | { view: 'audit' }
+  // conversations: start one (optionally about a screen)
+  | { view: 'newConversation'; screenId: string | null };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -42,6 +44,8 @@ export function parseRoute(hash: string): Route {
     // audit
     case 'audit':
       return { view: 'audit' };
+    case 'conversations':
+      return { view: 'newConversation', screenId: parts[2] || null };
     default:
       return { view: 'fleet' };
   }
@@ -58,6 +62,8 @@ export const href = {
   people: (id?: string | null) => (id ? `#/people/${encodeURIComponent(id)}` : '#/people'),
   // audit
   audit: () => '#/audit',
+  newConversation: (screenId?: string | null) =>
+    screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
 };
 
 export function navigate(to: string): void {

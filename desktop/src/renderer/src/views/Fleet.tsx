@@ -29,6 +29,7 @@ import {
   troubleClass,
 } from '../features/fleet-wall/TileParts';
 import { GROUP_HEAD_H, groupLabels, layoutRows, sameLabels } from '../features/fleet-wall/groups';
+import { BulkBar, SelectBox } from '../features/bulk-commands';
 
 const TILE_MIN_W = 232;
 const TILE_H = 124;
@@ -53,6 +54,7 @@ const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: 
       data-state={screen.state}
       data-index={index}
     >
+      <SelectBox id={id} name={screen.name} />
       <span className="tile-head">
         <span className="tile-name" title={screen.name}>
           {screen.name}
@@ -104,6 +106,7 @@ const ScreenRow = memo(function ScreenRow({ id, index }: { id: string; index: nu
       role="row"
     >
       <span className="col-name" role="cell">
+        <SelectBox id={id} name={screen.name} />
         {alarm && <span className={`alarm-pip sev-${alarm}`} aria-label={`${alarm} alarm`} />}
         <span className="ellipsis">{screen.name}</span>
       </span>
@@ -332,6 +335,7 @@ export function FleetView() {
       </div>
       <FleetCounts />
       <FleetToolbar tags={tags} shown={ids.length} />
+      <BulkBar shownIds={ids} tags={tags} />
       {ids.length === 0 ? (
         <div className="empty">
           {screens.size === 0 ? 'No screens registered yet.' : 'No screens match these filters.'}

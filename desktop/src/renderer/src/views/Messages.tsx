@@ -23,6 +23,7 @@ import { href } from '../state/router';
 import { when } from '../format';
 import { Empty, PresenceDot } from '../components/common';
 import { Icon } from '../components/Icon';
+import { ManageConversation, NewConversationButton } from '../features/conversations';
 
 /** Re-send 'typing: true' at most this often while the operator keeps typing. */
 export const TYPING_THROTTLE_MS = 3000;
@@ -435,6 +436,7 @@ function ThreadView({ conversation }: { conversation: Conversation }) {
             <Icon name="screen" size={12} /> {screenName ?? conversation.screenId}
           </a>
         )}
+        <ManageConversation key={conversation.id} conversation={conversation} />
       </header>
       <div
         className="thread-scroll"
@@ -491,10 +493,12 @@ export function MessagesView({ conversationId }: { conversationId: string | null
   const me = useConsole((s) => s.user?.id);
   const sorted = useMemo(
     () =>
-      [...conversations.values()].sort(
-        (a, b) => lastActivity(b) - lastActivity(a) || a.title.localeCompare(b.title),
-      ),
-    [conversations],
+      // The inbox is the conversations this user takes part in: one they were removed from
+      // still arrives once (its update says so) and leaves the list then, live.
+      [...conversations.values()]
+        .filter((c) => c.participants.some((p) => p.userId === me))
+        .sort((a, b) => lastActivity(b) - lastActivity(a) || a.title.localeCompare(b.title)),
+    [conversations, me],
   );
   const active = conversationId ? conversations.get(conversationId) : undefined;
 
@@ -502,6 +506,7 @@ export function MessagesView({ conversationId }: { conversationId: string | null
     <section className="messages-view" aria-labelledby="messages-title">
       <aside className="conversations" aria-labelledby="messages-title">
         <h1 id="messages-title">Messages</h1>
+        <NewConversationButton />
         {sorted.length === 0 ? (
           <Empty>No conversations yet.</Empty>
         ) : (

@@ -4,6 +4,7 @@ import { consoleApi } from '../../console-api-client';
 import { useConsole } from '../state/store';
 import { href, navigate } from '../state/router';
 import { Ago, Empty } from '../components/common';
+import { AnnouncementForm } from '../features/conversations';
 
 export function notificationHref(n: Notification): string | null {
   if (!n.ref) return null;
@@ -72,6 +73,7 @@ export function NotificationsView() {
           </button>
         </div>
       </div>
+      <AnnouncementForm />
       {error && (
         <p className="form-error" role="alert">
           {error}

@@ -20,6 +20,8 @@ import { Sparkline, type Point } from '../components/Sparkline';
 import { AlarmRow } from '../components/AlarmRow';
 import { SystemDetails } from '../features/screen/SystemDetails';
 import { ScreenAdminPanel } from '../features/admin-screens/ScreenAdminPanel';
+import { useCurrentValue } from '../features/bulk-commands/current-value';
+import { StartConversationLink } from '../features/conversations';
 
 const MAX_POINTS = 720;
 
@@ -165,6 +167,8 @@ interface CommandView {
   reached: number;
   outcome: 'pending' | 'good' | 'bad';
   screenshot: string | null;
+  /** Who sent it (server commands); null for this console's own, not yet stored. */
+  sender: string | null;
 }
 
 /**
@@ -199,6 +203,7 @@ function viewOfServerCommand(c: Command): CommandView {
     reached: known.reached,
     outcome: known.outcome,
     screenshot,
+    sender: c.createdByName ?? c.createdBy,
   };
 }
 
@@ -221,6 +226,7 @@ function viewOfLocalCommand(c: LocalCommand, live: boolean): CommandView {
     reached: 0,
     outcome: c.state === 'waiting' ? 'pending' : 'bad',
     screenshot: null,
+    sender: null,
   };
 }
 
@@ -255,6 +261,7 @@ function CommandItem({ command }: { command: CommandView }) {
       </ol>
       <div className="command-meta">
         <time>{hhmmss(command.createdAt)}</time>
+        {command.sender && <span data-testid="command-sender"> · by {command.sender}</span>}
       </div>
       {command.screenshot && (
         <img
@@ -270,10 +277,8 @@ function CommandItem({ command }: { command: CommandView }) {
 function CommandPanel({ screen }: { screen: Screen }) {
   // A retired screen takes no commands (the server refuses them): offer none.
   const caps = new Set(screen.retired ? [] : screen.capabilities);
-  const [brightness, setBrightness] = useState(screen.telemetry?.display.brightness ?? 80);
-  const [power, setPower] = useState<DisplayPower>(
-    screen.telemetry?.display.power === 'on' ? 'standby' : 'on',
-  );
+  const [brightness, setBrightness] = useCurrentValue(screen.telemetry?.display.brightness, 80);
+  const [power, setPower] = useCurrentValue<DisplayPower>(screen.telemetry?.display.power, 'on');
   const [busy, setBusy] = useState<CommandType | null>(null);
   const [error, setError] = useState<string | null>(null);
   const allCommands = useConsole((s) => s.commands);
@@ -483,6 +488,7 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
               </span>
             ))}
             {screen.retired && <span className="chip warn">retired</span>}
+            <StartConversationLink screenId={screen.id} />
           </div>
         </div>
         <div className="detail-state">
