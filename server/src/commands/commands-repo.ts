@@ -6,7 +6,7 @@
  * answered by the agent (it is offered again until it is). `accepted`: the agent has it.
  */
 import type { Knex } from 'knex';
-import type { Command, CommandStatus, CommandType, User } from '../../../protocol';
+import type { Command, CommandStatus, CommandType } from '../../../protocol';
 import { sha256 } from '../auth/tokens';
 import { reserveRevisions } from '../db/revisions';
 
