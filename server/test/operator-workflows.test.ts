@@ -161,7 +161,7 @@ describe.each(testDatabases())('operator workflows (%s)', (dbKind) => {
     });
   });
 
-  it('records one command.sent per bulk command, with the count and ids; commands name their sender', async () => {
+  it('records command.sent once per screen of a bulk command, tied by its request id; commands name their sender', async () => {
     const { olga } = world.users;
     const socket = await connectSocket(world.server, olga!.token);
     const send = (commandId: string) =>
@@ -181,16 +181,21 @@ describe.each(testDatabases())('operator workflows (%s)', (dbKind) => {
     ).toBe(true);
     await send('bulk-bright-0001'); // a retry records nothing more
     socket.close();
-    const rows = (await audit('command.sent')).filter((r) => r.target_id === 'bulk-bright-0001');
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      actor_id: olga!.id,
-      summary: 'Sent setBrightness to 3 screens',
-    });
-    const details = JSON.parse(rows[0]!.details!) as Record<string, unknown>;
-    expect(details).toMatchObject({ count: 3, screenIds: ['ops-a', 'ops-b', 'ops-c'] });
-    expect(details.refused).toEqual([{ screenId: 'nope-1', reason: 'no such screen' }]);
-    expect(details.commandIds).toEqual(first.data.commands.map((c: Command) => c.id));
+    // One entry per screen (so searching a screen finds what was done to it), tied together by
+    // the request's id; a retry records nothing more.
+    const rows = (await audit('command.sent')).filter(
+      (r) => (JSON.parse(r.details!) as { requestId?: string }).requestId === 'bulk-bright-0001',
+    );
+    expect(rows.map((r) => r.target_id).sort()).toEqual(['ops-a', 'ops-b', 'ops-c']);
+    for (const row of rows) {
+      expect(row).toMatchObject({ actor_id: olga!.id });
+      expect(row.summary).toMatch(/^Sent setBrightness to screen .+ \(ops-[abc]\)$/);
+      const details = JSON.parse(row.details!) as Record<string, unknown>;
+      expect(details.refused).toEqual([{ screenId: 'nope-1', reason: 'no such screen' }]);
+    }
+    expect(
+      rows.map((r) => (JSON.parse(r.details!) as { commandId: string }).commandId).sort(),
+    ).toEqual(first.data.commands.map((c: Command) => c.id).sort());
     const history = await api<{ commands: Command[] }>(
       world.server,
       'GET',

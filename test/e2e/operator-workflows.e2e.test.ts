@@ -359,12 +359,13 @@ describe('operator workflows in Chromium', () => {
       ])
       .select('action', 'actor_name', 'details');
     const count = (a: string) => actions.filter((r) => r.action === a).length;
-    expect(count('command.sent')).toBe(2);
+    // Two bulk commands to three screens: one entry per screen, two request ids.
+    const sent = actions.filter((r) => r.action === 'command.sent');
+    expect(sent).toHaveLength(6);
     expect(
-      actions
-        .filter((r) => r.action === 'command.sent')
-        .map((r) => (JSON.parse(r.details as string) as { count: number }).count),
-    ).toEqual([3, 3]);
+      new Set(sent.map((r) => (JSON.parse(r.details as string) as { requestId: string }).requestId))
+        .size,
+    ).toBe(2);
     expect(count('conversation.created')).toBe(3);
     expect(count('conversation.updated')).toBe(3);
     expect(count('announcement.sent')).toBe(1);
