@@ -171,6 +171,7 @@ describe('a new admin’s first day, in Chromium', () => {
     const conversationId = decodeURIComponent(admin.url().split('/').at(-1)!);
     await admin.getByTestId('composer-input').fill('Is Quay North bright enough after dusk?');
     await admin.getByTestId('composer-send').click();
+    const sent = Date.now();
 
     // The advertiser's open console shows the conversation and the message without a reload.
     const item = ad.locator(
@@ -183,18 +184,32 @@ describe('a new admin’s first day, in Chromium', () => {
     await expect
       .poll(() => ad.getByTestId('message-item').allInnerTexts(), poll)
       .toEqual([expect.stringContaining('Is Quay North bright enough after dusk?')]);
+    console.log(
+      `[journey] message on the advertiser's console ${Date.now() - sent} ms after send; toasts for it: ${await ad.getByTestId('toast').count()}`,
+    );
     await ad.getByTestId('composer-input').fill('A little dim; could you raise it?');
+    // The new-message toasts lie over Send until they time out (6 s); the click waits for them.
     await ad.getByTestId('composer-send').click();
+    const answered = Date.now();
     await expect
       .poll(() => admin.getByTestId('message-item').allInnerTexts(), poll)
       .toEqual([
         expect.stringContaining('Is Quay North bright enough after dusk?'),
         expect.stringContaining('A little dim; could you raise it?'),
       ]);
+    console.log(`[journey] answer on the admin's console in ${Date.now() - answered} ms`);
     await shot(ad, '5-advertiser-conversation');
     // Read back: one conversation about the screen, two messages from two people.
     const conv = await server.ctx.knex('conversations').where({ id: conversationId }).first();
     expect(conv.screen_id).toBe('jr-north-1');
+    const senders = await server.ctx
+      .knex('messages')
+      .where({ conversation_id: conversationId })
+      .orderBy('seq')
+      .pluck('sender_id');
+    const idOf = async (email: string) =>
+      (await server.ctx.knex('users').where({ email }).first()).id as string;
+    expect(senders).toEqual([await idOf(ADMIN.email), await idOf(AD.email)]);
   }, 60_000);
 
   it('sends setBrightness to every north screen and sees each succeed', async () => {
