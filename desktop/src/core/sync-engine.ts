@@ -454,8 +454,10 @@ export class SyncEngine {
       this.deliverLive(c.id, this.cache.storeLastMessages([c]));
     });
     socket.on('notification', (n) => {
+      // The server sends a notification again when it is marked read (this console or another):
+      // that updates the list, it is not news to pop up a second time.
       if (this.cache.upsertNotifications([n]).length)
-        this.emit({ type: 'notification', notification: n, toast: true });
+        this.emit({ type: 'notification', notification: n, toast: n.readAt === null });
     });
     socket.on('messageRead', (r) => this.emit({ type: 'readReceipt', ...r }));
     socket.on('typing', (t) => this.emit({ type: 'typing', ...t }));

@@ -310,7 +310,11 @@ export function reduce(state: ConsoleState, event: ConsoleEvent): ConsoleState {
     case 'notification': {
       const notifications = upsert(state.notifications, [event.notification]);
       if (!event.toast) return { ...state, notifications };
-      const toasts = [...state.toasts, { key: ++toastKey, notification: event.notification }];
+      // One toast per notification: a repeat replaces the one shown rather than stacking.
+      const toasts = [
+        ...state.toasts.filter((t) => t.notification.id !== event.notification.id),
+        { key: ++toastKey, notification: event.notification },
+      ];
       return { ...state, notifications, toasts: toasts.slice(-MAX_TOASTS) };
     }
     case 'notifications':
