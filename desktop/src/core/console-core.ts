@@ -26,7 +26,7 @@ import { ConsoleCache, type OutboxEntry } from './cache/console-cache';
 import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
 import { adminScreensHandlers } from './admin-screens-handlers';
-import { auditApi } from './audit-api';
+import { liveHandlers } from './live-handlers';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -549,62 +549,12 @@ export class ConsoleCore {
         return { rttMs: Math.round((performance.now() - started) * 10) / 10 };
       },
 
-      // admin-users: straight to the server (admin work is done live, never queued offline)
-      listPeople: async () => {
-        const { serverUrl, token } = this.requireLive();
-        return serverApi.people(serverUrl, token);
-      },
-      createUser: async ({ password, ...rest }) => {
-        const { serverUrl, token } = this.requireLive();
-        return serverApi.createUser(serverUrl, token, {
-          ...rest,
-          ...(password ? { password } : {}),
-        });
-      },
-      updateUser: async ({ userId, ...change }) => {
-        const { serverUrl, token } = this.requireLive();
-        return serverApi.updateUser(serverUrl, token, userId, change);
-      },
-      listGrants: async ({ userId }) => {
-        const { serverUrl, token } = this.requireLive();
-        return serverApi.grants(serverUrl, token, userId);
-      },
-      grantScreens: async (body) => {
-        const { serverUrl, token } = this.requireLive();
-        return serverApi.changeGrants(serverUrl, token, 'grant', body);
-      },
-      revokeScreens: async (body) => {
-        const { serverUrl, token } = this.requireLive();
-        return serverApi.changeGrants(serverUrl, token, 'revoke', body);
-      },
-      changeOwnPassword: async (body) => {
-        const { serverUrl, token } = this.requireLive();
-        await serverApi.changeOwnPassword(serverUrl, token, body);
-        return null;
-      },
-      // audit: asked of the server each time (not cached), so only while live.
-      queryAudit: async (params) => auditApi.query(...this.auditSession(), params),
-      exportAuditCsv: async (params) => auditApi.csv(...this.auditSession(), params),
-      // conversations
-      listContacts: () => this.online('GET', '/users'),
-      createConversation: async (body) =>
-        this.keep(await this.online('POST', '/conversations', body)),
-      updateConversation: async ({ conversationId, title }) =>
-        this.keep(await this.online('PATCH', `/conversations/${enc(conversationId)}`, { title })),
-      addParticipant: async ({ conversationId, userId }) =>
-        this.keep(
-          await this.online('POST', `/conversations/${enc(conversationId)}/participants`, {
-            userId,
-          }),
-        ),
-      removeParticipant: async ({ conversationId, userId }) =>
-        this.keep(
-          await this.online(
-            'DELETE',
-            `/conversations/${enc(conversationId)}/participants/${enc(userId)}`,
-          ),
-        ),
-      sendAnnouncement: (body) => this.online('POST', '/announcements', body),
+      ...liveHandlers({
+        live: () => this.requireLive(),
+        auditSession: () => this.auditSession(),
+        online: (method, path, body) => this.online(method, path, body),
+        keep: (res) => this.keep(res),
+      }),
     };
   }
 
@@ -627,8 +577,6 @@ export class ConsoleCore {
     return res;
   }
 }
-
-const enc = encodeURIComponent;
 
 /** An error whose message is already the sentence to show (with its detail for Diagnostics). */
 class SentenceError extends ConsoleError {
