@@ -1,6 +1,7 @@
 /** Editing a screen changes only what the edit names (renaming it used to erase its tags). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateScreenResponse, Screen } from '../../protocol';
+import type { CreateScreenResponse, ProvisionedScreenResponse, Screen } from '../../protocol';
+import { connectDevice } from '../../test/helpers/device';
 import { testDatabases } from '../../test/helpers/databases';
 import { api, login, startTestServer, type TestServer } from '../../test/helpers/server';
 
@@ -46,5 +47,25 @@ describe.each(testDatabases())('screen edits (%s)', (dbKind) => {
       lng: -0.1,
       tags: ['north'],
     });
+  });
+
+  it('lets a restored screen log in while a batched write still says it is retired', async () => {
+    const admin = (method: string, path: string) =>
+      api<ProvisionedScreenResponse>(server, method, `/api/admin/screens${path}`, {}, token);
+    expect(
+      (await api(server, 'POST', '/api/admin/screens', { id: 'rs-1', name: 'Depot' }, token))
+        .status,
+    ).toBe(201);
+    expect((await admin('POST', '/rs-1/retire')).status).toBe(200);
+    const restored = await admin('POST', '/rs-1/restore');
+    expect(restored.status).toBe(200);
+    // What the status writer does when it flushes the copy it took before the restore.
+    await server.ctx.knex('screens').where({ id: 'rs-1' }).update({ retired: true });
+    const device = await connectDevice(
+      server.mqttUrl,
+      'rs-1',
+      restored.body.provisioning.credentials.password,
+    );
+    await device.end();
   });
 });

@@ -101,10 +101,10 @@ export async function verifyDeviceCredentials(
   screenId: string,
   password: string,
 ): Promise<boolean> {
-  const row = await knex('device_credentials')
-    .join('screens', 'screens.id', 'device_credentials.screen_id')
-    .where({ screen_id: screenId, 'screens.retired': false })
-    .first('secret_hash');
+  // The credentials row alone says whether the device may log in (retire deletes it, restore
+  // writes a new one; migration 011): not `screens.retired`, which the batched status writer can
+  // rewrite with an older copy for a moment after a restore.
+  const row = await knex('device_credentials').where({ screen_id: screenId }).first('secret_hash');
   return Boolean(row) && row.secret_hash === sha256(password);
 }
 

@@ -12,6 +12,7 @@ import * as m006 from './006_audit_log';
 import * as m008 from './008_screen_grants';
 import * as m009 from './009_command_sender_name';
 import * as m010 from './010_alarm_notes';
+import * as m011 from './011_no_credentials_for_retired';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -28,6 +29,7 @@ const migrations: [string, Migration][] = [
   ['008_screen_grants', m008],
   ['009_command_sender_name', m009],
   ['010_alarm_notes', m010],
+  ['011_no_credentials_for_retired', m011],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
