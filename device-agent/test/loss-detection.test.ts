@@ -26,7 +26,7 @@ import {
   type TestServer,
 } from '../../test/helpers/server';
 import { spawnAgent, writeConfig, type AgentProcess } from './helpers/agent-process';
-import { startShippedMosquitto, type ShippedMosquitto } from './helpers/shipped-mosquitto';
+import { startMosquitto } from '../../server/test/mosquitto-process';
 import { tempDir } from './helpers/tmp';
 
 const CRASH_TARGET_MS = 2_000;
@@ -67,7 +67,17 @@ async function mosquitto(): Promise<Setup> {
     },
   );
   fs.writeFileSync(aclFile, renderAcl(SERVER_LOGIN.username));
-  const broker: ShippedMosquitto = await startShippedMosquitto({ dir, passwordFile, aclFile });
+  // The shipped file with only the port, auth files and persistence directory moved.
+  fs.mkdirSync(path.join(dir, 'persistence'), { recursive: true });
+  const broker = await startMosquitto('marquee.conf', dir, {
+    password_file: `password_file ${passwordFile}`,
+    acl_file: `acl_file ${aclFile}`,
+    persistence: 'persistence true',
+    persistence_location: `persistence_location ${path.join(dir, 'persistence')}/`,
+    log_dest: null,
+    pid_file: null,
+    user: null,
+  });
   const server = await startTestServer('sqlite', {
     mqttUrl: `mqtt://${SERVER_LOGIN.username}:${SERVER_LOGIN.password}@127.0.0.1:${broker.port}`,
   });
@@ -77,12 +87,11 @@ async function mosquitto(): Promise<Setup> {
     brokerLog: () => broker.log(),
     provisioned: async () => {
       await writeMosquittoAuth(server.ctx.knex, dir, SERVER_LOGIN);
-      broker.reload();
-      await new Promise((r) => setTimeout(r, 300));
+      await broker.reload();
     },
     close: async () => {
       await server.stop();
-      await broker.close();
+      await broker.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
