@@ -185,7 +185,8 @@ export async function startServer(
     chat.onConversationUpdate((view, userIds) =>
       fleet.advertisers.conversationChanged(view, userIds),
     );
-    const alarms = createAlarmFeature(ctx, (alarm) => {
+    const alarms = createAlarmFeature(ctx, (alarm, isNew) => {
+      if (!isNew) return;
       const screen = fleet.state.get(alarm.screenId);
       chat.notifier
         .notifyRoles(['admin', 'operator'], {

@@ -15,11 +15,12 @@ export interface AlarmFeature extends Feature {
 
 export function createAlarmFeature(
   ctx: ServerContext,
-  onNewAlarm: (alarm: Alarm) => void = () => {},
+  /** Every published change of an alarm: raised (`isNew`), updated, acknowledged, cleared. */
+  onAlarmChange: (alarm: Alarm, isNew: boolean) => void = () => {},
 ): AlarmFeature {
   const publish = (alarm: Alarm, isNew: boolean) => {
     ctx.io.to(FLEET_ROOM).emit('alarm', alarm);
-    if (isNew) onNewAlarm(alarm);
+    onAlarmChange(alarm, isNew);
   };
   const evaluator = new AlarmEvaluator(ctx.knex, ctx.config, ctx.log, publish);
 
