@@ -26,7 +26,7 @@ import {
   type TestServer,
 } from '../../test/helpers/server';
 import { spawnAgent, writeConfig, type AgentProcess } from './helpers/agent-process';
-import { startMosquitto } from '../../server/test/mosquitto-process';
+import { startMosquitto } from '../../test/helpers/mosquitto-process';
 import { tempDir } from './helpers/tmp';
 
 const CRASH_TARGET_MS = 2_000;

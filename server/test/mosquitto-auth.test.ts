@@ -12,7 +12,7 @@ import { MAX_PAYLOAD_BYTES, topics, type CreateScreenResponse } from '../../prot
 import { writeMosquittoAuth } from '../../server/src/broker/mosquitto-auth';
 import { createScreen } from '../../server/src/fleet/screens-repo';
 import { api, login, startTestServer, type TestServer } from '../../test/helpers/server';
-import { startMosquitto, type MosquittoProcess } from './mosquitto-process';
+import { startMosquitto, type MosquittoProcess } from '../../test/helpers/mosquitto-process';
 
 describe('Mosquitto password file and ACL', () => {
   let server: TestServer;

@@ -13,7 +13,7 @@ import { topics, type CreateScreenResponse, type DeviceCredentials } from '../..
 import { writeDynsecConfig } from '../../server/src/broker/mosquitto-auth';
 import { testDatabases } from '../../test/helpers/databases';
 import { api, login, startTestServer, waitFor, type TestServer } from '../../test/helpers/server';
-import { startMosquitto, type MosquittoProcess } from './mosquitto-process';
+import { startMosquitto, type MosquittoProcess } from '../../test/helpers/mosquitto-process';
 
 const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
 const ADMIN = { username: 'marquee-admin', password: 'dynsec-admin-secret-1' };
