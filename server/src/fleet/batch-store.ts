@@ -17,14 +17,18 @@ export interface BatchStore {
 
 /** Rows per multi-row statement: 15 columns × 400 stays far under the parameter limits. */
 const CHUNK = 400;
-/** Everything but id and created_at (kept from the registry's insert). */
+/**
+ * Everything but id, created_at (kept from the registry's insert) and `retired`. Retiring and
+ * restoring write `retired` themselves, in the transaction that revokes or issues the device's
+ * credentials; a tick's snapshot taken just before that would otherwise write the old value
+ * back after it (a restored screen shown retired, a retired one restored, until the next tick).
+ */
 const SCREEN_COLUMNS = [
   'name',
   'address',
   'lat',
   'lng',
   'tags',
-  'retired',
   'state',
   'state_since',
   'last_seen',

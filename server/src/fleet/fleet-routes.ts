@@ -151,8 +151,12 @@ export function fleetRoutes(
     route(async (req, res) => {
       const user = userOf(res);
       const screen = await screenOr404(String(req.params.id), user.id, user.role);
-      // Credentials first (in the database, for every node), then the live session.
-      await revokeCredentials(knex, screen.id);
+      // Credentials first (in the database, for every node), then the live session. `retired`
+      // is written here, not by the status writer (batch-store.ts says why).
+      await knex.transaction(async (trx) => {
+        await revokeCredentials(trx, screen.id);
+        await trx('screens').where({ id: screen.id }).update({ retired: true });
+      });
       fleet.putRegistry({ ...screen, retired: true });
       await recordAudit(knex, {
         actor: user,
