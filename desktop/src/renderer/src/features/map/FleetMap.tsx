@@ -59,15 +59,19 @@ export function FleetMap({ onShown }: { onShown: (markers: number) => void }) {
       }).addTo(map);
 
     let firstLoad = true;
-    const loaded = (load: MarkerLoad) => {
-      if (!firstLoad) return;
+    const changed = (size: number, load: MarkerLoad | null) => {
+      el.dataset.markers = String(size);
+      onShownRef.current(size);
+      if (!load || !firstLoad) return;
       firstLoad = false;
       const ms = Math.round(performance.now() - mounted);
       el.dataset.renderMs = String(ms);
       el.dataset.loadedMarkers = String(load.count);
       console.info(`[marquee map] ${load.count} markers on the map ${ms} ms after opening`);
     };
-    const markers = new ScreenMarkers((id) => navigate(href.screen(id)), loaded);
+    // The zoom level on the element: for the end-to-end test and for a quick look in devtools.
+    map.on('zoomend', () => (el.dataset.zoom = String(map.getZoom())));
+    const markers = new ScreenMarkers((id) => navigate(href.screen(id)), changed);
     markers.group.addTo(map);
 
     let fitted = false;
@@ -82,8 +86,6 @@ export function FleetMap({ onShown }: { onShown: (markers: number) => void }) {
         if (bounds) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12 });
         else map.fitBounds(WORLD);
       }
-      el.dataset.markers = String(markers.size);
-      onShownRef.current(markers.size);
     };
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(sync);

@@ -71,7 +71,11 @@ export class ScreenMarkers {
 
   constructor(
     private readonly onOpen: (screenId: string) => void,
-    private readonly onLoaded: (load: MarkerLoad) => void = () => undefined,
+    /**
+     * After every change of what is on the layer: a sync done at once, a sync that waited for a
+     * chunked load, and the end of a chunked load (with its figures).
+     */
+    private readonly onChanged: (size: number, load: MarkerLoad | null) => void = () => undefined,
   ) {
     this.group = L.markerClusterGroup({
       chunkedLoading: true,
@@ -167,6 +171,7 @@ export class ScreenMarkers {
       this.loading = { started: performance.now(), count: toAdd.length };
       this.group.addLayers(toAdd);
     }
+    if (!this.loading) this.onChanged(this.inGroup.size, null);
   }
 
   /** The bounds of the markers on the layer (null: none). */
@@ -200,7 +205,7 @@ export class ScreenMarkers {
     const load = this.loading;
     if (!load) return;
     this.loading = null;
-    this.onLoaded({ count: load.count, ms: performance.now() - load.started });
+    this.onChanged(this.inGroup.size, { count: load.count, ms: performance.now() - load.started });
     const next = this.queued;
     this.queued = null;
     next?.();
