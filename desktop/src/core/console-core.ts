@@ -27,6 +27,7 @@ import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
 import { adminScreensHandlers } from './admin-screens-handlers';
 import { liveHandlers } from './live-handlers';
+import { mapTileHandlers } from './map-tiles';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -343,6 +344,7 @@ export class ConsoleCore {
     return {
       getSnapshot: async () => this.snapshot(),
       ...adminScreensHandlers(() => this.requireSession()),
+      ...mapTileHandlers(),
 
       signIn: async ({ serverUrl, email, password }) => {
         const url = new URL(serverUrl).origin;

@@ -36,6 +36,7 @@ import {
   CreateConversationRequest,
 } from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
+import { TILE_MAX_ZOOM, TILE_TEMPLATE_MAX } from './map-tile-source';
 
 export type ConnectionStatus = 'signedOut' | 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -260,6 +261,15 @@ export const consoleRequests = {
   addParticipant: z.object({ conversationId: id, userId: id }).strict(),
   removeParticipant: z.object({ conversationId: id, userId: id }).strict(),
   sendAnnouncement: AnnouncementRequest,
+  // map (issue 13): a configured tile server's tile, fetched by the core (core/map-tiles.ts)
+  fetchMapTile: z
+    .object({
+      template: z.string().max(TILE_TEMPLATE_MAX),
+      z: z.number().int().min(0).max(TILE_MAX_ZOOM),
+      x: z.number().int().min(0),
+      y: z.number().int().min(0),
+    })
+    .strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -310,6 +320,9 @@ export interface ConsoleResponses {
   addParticipant: { conversation: Conversation };
   removeParticipant: { conversation: Conversation };
   sendAnnouncement: { notified: number };
+  // map
+  /** The tile as a data: URL (the renderer's CSP allows no remote image). */
+  fetchMapTile: { dataUrl: string };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

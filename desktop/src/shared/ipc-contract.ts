@@ -45,6 +45,8 @@ export const CONSOLE_METHODS = [
   'addParticipant',
   'removeParticipant',
   'sendAnnouncement',
+  // map
+  'fetchMapTile',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

@@ -18,6 +18,7 @@ import { NewConversationView } from './features/conversations';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
 import { KeyboardLayer } from './features/keyboard/KeyboardLayer';
+import { MapPage } from './features/map';
 
 function NotForRole({ what }: { what: string }) {
   return (
@@ -61,6 +62,8 @@ function View({ route }: { route: Route }) {
       );
     case 'newConversation':
       return <NewConversationView screenId={route.screenId} />;
+    case 'map':
+      return <MapPage />;
   }
 }
 

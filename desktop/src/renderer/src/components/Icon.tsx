@@ -13,7 +13,8 @@ export type IconName =
   | 'play'
   | 'screen'
   | 'back'
-  | 'send';
+  | 'send'
+  | 'map';
 
 const paths: Record<IconName, string> = {
   grid: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z',
@@ -30,6 +31,7 @@ const paths: Record<IconName, string> = {
   screen: 'M3 5h18v12H3zM8 21h8M12 17v4',
   back: 'M15 5l-7 7 7 7',
   send: 'M4 12l16-8-6 16-2-6z',
+  map: 'M3 6l6-2 6 2 6-2v14l-6 2-6-2-6 2zM9 4v14M15 6v14',
 };
 
 export function Icon({ name, size = 18 }: { name: IconName; size?: number }) {

@@ -7,6 +7,7 @@ import { Icon, type IconName } from './Icon';
 interface Item {
   id:
     | 'fleet'
+    | 'map'
     | 'alarms'
     | 'messages'
     | 'notifications'
@@ -30,6 +31,7 @@ const items: Item[] = [
     href: href.fleet(),
     active: (r) => r.view === 'fleet' || r.view === 'screen',
   },
+  { id: 'map', label: 'Map', icon: 'map', href: href.map(), active: (r) => r.view === 'map' },
   {
     id: 'alarms',
     label: 'Alarms',

@@ -13,7 +13,9 @@ export type Route =
   // audit
   | { view: 'audit' }
   // conversations: start one (optionally about a screen)
-  | { view: 'newConversation'; screenId: string | null };
+  | { view: 'newConversation'; screenId: string | null }
+  // map (issue 13)
+  | { view: 'map' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -46,6 +48,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'audit' };
     case 'conversations':
       return { view: 'newConversation', screenId: parts[2] || null };
+    case 'map':
+      return { view: 'map' };
     default:
       return { view: 'fleet' };
   }
@@ -64,6 +68,7 @@ export const href = {
   audit: () => '#/audit',
   newConversation: (screenId?: string | null) =>
     screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
+  map: () => '#/map',
 };
 
 export function navigate(to: string): void {

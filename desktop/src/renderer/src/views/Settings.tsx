@@ -4,6 +4,7 @@ import { refreshSnapshot } from '../state/boot';
 import { setUser, useConsole } from '../state/store';
 import { setTheme, useTheme } from '../state/theme';
 import { OwnPasswordForm } from '../features/admin-users/OwnPasswordForm';
+import { MapTilesSettings } from '../features/map';
 
 export function SettingsView() {
   const theme = useTheme();
@@ -101,6 +102,7 @@ export function SettingsView() {
           {busy ? 'Signing out…' : 'Sign out'}
         </button>
       </section>
+      <MapTilesSettings />
       <OwnPasswordForm />
     </section>
   );

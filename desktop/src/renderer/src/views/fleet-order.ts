@@ -72,6 +72,19 @@ const comparators: Record<FleetSort, (a: Row, b: Row) => number> = {
     byKey(a, b),
 };
 
+/** The fleet's filters (state, tag, search, retired): one test, shared by the wall and the map. */
+export function matchesFleetFilters(
+  s: Screen,
+  prefs: Pick<FleetPrefs, 'state' | 'tag' | 'showRetired'>,
+  /** The search, trimmed and lower-cased. */
+  q: string,
+): boolean {
+  if (s.retired && !prefs.showRetired) return false;
+  if (prefs.state !== 'all' && s.state !== prefs.state) return false;
+  if (prefs.tag && !s.tags.includes(prefs.tag)) return false;
+  return !q || searchKey(s).includes(q);
+}
+
 export function filterAndSort(
   screens: Map<string, Screen>,
   prefs: Pick<FleetPrefs, 'state' | 'tag' | 'sort' | 'reverse' | 'showRetired'>,
@@ -82,10 +95,7 @@ export function filterAndSort(
   const q = search.trim().toLowerCase();
   const list: Row[] = [];
   for (const s of screens.values()) {
-    if (s.retired && !prefs.showRetired) continue;
-    if (prefs.state !== 'all' && s.state !== prefs.state) continue;
-    if (prefs.tag && !s.tags.includes(prefs.tag)) continue;
-    if (q && !searchKey(s).includes(q)) continue;
+    if (!matchesFleetFilters(s, prefs, q)) continue;
     list.push({
       s,
       k: nameKey(s.name),

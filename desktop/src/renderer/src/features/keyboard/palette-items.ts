@@ -33,6 +33,7 @@ export function paletteItems(
       run: () => navigate(to),
     });
   view('Fleet', href.fleet(), 'wall screens grid');
+  view('Map', href.map(), 'locations world geography clusters');
   if (can(user, 'seeAlarms')) view('Alarms', href.alarms(), 'faults problems');
   view('Messages', href.messages(), 'conversations chat');
   view('Notifications', href.notifications());
