@@ -130,7 +130,11 @@ const ScreenshotsConfig = z
     /** Two captures whose mean luma difference (0–255) is at most this are the same picture. */
     frozenMaxDiff: z.number().min(0).max(255).default(1.5),
     /** The same picture for this long is `frozen_screen` (longer than any creative should stay). */
-    frozenAfterMs: z.number().int().min(100).default(10 * 60_000),
+    frozenAfterMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(10 * 60_000),
     /** Upload the capture that raised a fault, as its evidence. */
     uploadFaultEvidence: z.boolean().default(true),
     uploadTimeoutMs: positiveMs.default(30_000),
@@ -242,7 +246,9 @@ export const AgentConfig = z
      * The server's HTTP address, where screenshots are uploaded. Absent: the broker's host with
      * http:// (https:// for mqtts:// and wss://) on port 4000, the server's default PORT.
      */
-    httpUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+    httpUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .optional(),
     screenshots: ScreenshotsConfig.prefault({}),
     queue: z
       .object({

@@ -67,9 +67,13 @@ describe('screenshots of a real X display (Xvfb)', () => {
     const n = freeDisplay();
     display = `:${n}`;
     // -noreset: the root window keeps what xsetroot drew after xsetroot disconnects.
-    xvfb = spawn('Xvfb', [display, '-screen', '0', `${W}x${H}x24`, '-nolisten', 'tcp', '-noreset'], {
-      stdio: 'ignore',
-    });
+    xvfb = spawn(
+      'Xvfb',
+      [display, '-screen', '0', `${W}x${H}x24`, '-nolisten', 'tcp', '-noreset'],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitFor(() => fs.existsSync(`/tmp/.X11-unix/X${n}`), 10_000, 'Xvfb to listen');
     server = await startTestServer('sqlite');
     token = (await login(server)).token;
@@ -118,12 +122,16 @@ describe('screenshots of a real X display (Xvfb)', () => {
   }
 
   async function takeScreenshot(screenId: string): Promise<Command> {
-    const ack = await emitAck<{ ok: boolean; data: { commands: Command[] } }>(socket, 'sendCommand', {
-      commandId: `shot-${Math.random().toString(36).slice(2, 12)}`,
-      target: { screenIds: [screenId] },
-      type: 'screenshot',
-      params: {},
-    });
+    const ack = await emitAck<{ ok: boolean; data: { commands: Command[] } }>(
+      socket,
+      'sendCommand',
+      {
+        commandId: `shot-${Math.random().toString(36).slice(2, 12)}`,
+        target: { screenIds: [screenId] },
+        type: 'screenshot',
+        params: {},
+      },
+    );
     expect(ack.ok).toBe(true);
     const commandId = ack.data.commands[0]!.id;
     return waitFor(
@@ -241,9 +249,17 @@ describe('screenshots of a real X display (Xvfb)', () => {
     );
 
     x(display, 'xsetroot', '-mod', '6', '6', '-fg', '#ffffff', '-bg', '#202020');
-    await waitFor(async () => (await faults(id)).includes('-blank_screen'), 15_000, 'blank cleared');
+    await waitFor(
+      async () => (await faults(id)).includes('-blank_screen'),
+      15_000,
+      'blank cleared',
+    );
     // Nothing changes on the display now: after 1.5 s it is frozen.
-    await waitFor(async () => (await faults(id)).includes('+frozen_screen'), 15_000, 'frozen_screen');
+    await waitFor(
+      async () => (await faults(id)).includes('+frozen_screen'),
+      15_000,
+      'frozen_screen',
+    );
     x(display, 'xsetroot', '-mod', '3', '9', '-fg', '#ffe000', '-bg', '#003000');
     await waitFor(
       async () => (await faults(id)).includes('-frozen_screen'),

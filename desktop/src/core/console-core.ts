@@ -26,6 +26,7 @@ import { ConsoleCache, type OutboxEntry } from './cache/console-cache';
 import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
 import { adminScreensHandlers } from './admin-screens-handlers';
+import { screenshotsHandlers } from './screenshots-api';
 import { liveHandlers } from './live-handlers';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
@@ -343,6 +344,7 @@ export class ConsoleCore {
     return {
       getSnapshot: async () => this.snapshot(),
       ...adminScreensHandlers(() => this.requireSession()),
+      ...screenshotsHandlers(() => this.requireSession()),
 
       signIn: async ({ serverUrl, email, password }) => {
         const url = new URL(serverUrl).origin;

@@ -20,6 +20,7 @@ import type {
   Notification,
   PresenceStatus,
   Screen,
+  ScreenshotList,
   SessionEndReason,
   TelemetrySummary,
   User,
@@ -260,6 +261,9 @@ export const consoleRequests = {
   addParticipant: z.object({ conversationId: id, userId: id }).strict(),
   removeParticipant: z.object({ conversationId: id, userId: id }).strict(),
   sendAnnouncement: AnnouncementRequest,
+  // screenshots (issue 13): read on the server each time
+  listScreenshots: z.object({ screenId: id }).strict(),
+  getScreenshot: z.object({ screenId: id, shotId: id }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -310,6 +314,10 @@ export interface ConsoleResponses {
   addParticipant: { conversation: Conversation };
   removeParticipant: { conversation: Conversation };
   sendAnnouncement: { notified: number };
+  // screenshots
+  listScreenshots: ScreenshotList;
+  /** The image as a data URL, with when it was captured. */
+  getScreenshot: { id: string; capturedAt: number; dataUrl: string };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -45,6 +45,9 @@ export const CONSOLE_METHODS = [
   'addParticipant',
   'removeParticipant',
   'sendAnnouncement',
+  // screenshots
+  'listScreenshots',
+  'getScreenshot',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */
