@@ -17,6 +17,7 @@ import { createDisplayProbes } from './probes/display-probes';
 import { createSystemProbe } from './probes/system';
 import { EventQueue } from './queue/event-queue';
 import { EventSender } from './queue/event-sender';
+import { createScreenshotService } from './screenshots/screenshot-service';
 import { startSession } from './session/mqtt-session';
 import { Stamper } from './stamp';
 import { TelemetryLoop } from './telemetry/telemetry-loop';
@@ -52,7 +53,14 @@ export async function startAgent(
   const queue = new EventQueue(config.dataDir, config.queue);
   const ledger = new CommandLedger(config.dataDir, 1_000, config.queue.fsync);
   const player = opts.player ?? createPlayer(config.player);
-  const capabilities = capabilitiesOf(config, player);
+  const screenshots = createScreenshotService({
+    config,
+    player,
+    report: (event) => report(event),
+    displayPower: () => telemetry.displayPower,
+    log,
+  });
+  const capabilities = capabilitiesOf(config, player, screenshots.available);
   const stamper = new Stamper();
   let stopped = false;
 
@@ -94,6 +102,7 @@ export async function startAgent(
     publish: (topic, payload) => session.publish(topic, payload, { qos: 1 }),
     onReboot: (commandId) => report({ kind: 'reboot', reason: `command ${commandId}` }),
     onExecuted: () => telemetry.soon(),
+    screenshot: screenshots.available ? (id, signal) => screenshots.take(id, signal) : undefined,
   });
 
   const telemetry = new TelemetryLoop({
@@ -110,6 +119,7 @@ export async function startAgent(
 
   player.start({ event: report, changed: () => telemetry.soon() });
   telemetry.start();
+  screenshots.start();
   log.info('agent started', {
     bootId: stamper.bootId,
     capabilities,
@@ -121,6 +131,7 @@ export async function startAgent(
     stopped = true;
     player.stop();
     telemetry.stop();
+    screenshots.stop();
   }
 
   return {

@@ -68,6 +68,80 @@ export const HandlerSpec = z.discriminatedUnion('kind', [
 ]);
 export type HandlerSpec = z.infer<typeof HandlerSpec>;
 
+/**
+ * How a screenshot is taken: a program that writes the image (PNG, JPEG or X11 XWD) to
+ * stdout, run with a timeout and a cap on what it may write. `exec` runs the file with its
+ * arguments as-is (no shell); `shell` runs the one command line written in this config file with
+ * /bin/sh (for pipes such as `xwd -root | convert xwd:- png:-`); `http` GETs the player's own
+ * screenshot URL.
+ */
+const captureLimits = {
+  timeoutMs: positiveMs.default(10_000),
+  /** What the capture may write before it is stopped (a 4K RGBA XWD is ~33 MB). */
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
+};
+export const CaptureSpec = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('exec'),
+      file: z.string().min(1),
+      args: z.array(z.string()).default([]),
+      /** Extra environment (e.g. DISPLAY, WAYLAND_DISPLAY, XAUTHORITY). */
+      env: z.record(z.string(), z.string()).default({}),
+      ...captureLimits,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('shell'),
+      command: z.string().min(1),
+      env: z.record(z.string(), z.string()).default({}),
+      ...captureLimits,
+    })
+    .strict(),
+  z
+    .object({ kind: z.literal('http'), url: z.url({ protocol: /^https?$/ }), ...captureLimits })
+    .strict(),
+]);
+export type CaptureSpec = z.infer<typeof CaptureSpec>;
+
+/** Screenshots and blank/frozen detection (device-agent/README.md, "Screenshots"). */
+const ScreenshotsConfig = z
+  .object({
+    /** Absent: the player takes them itself (the simulated player renders what it plays). */
+    capture: CaptureSpec.optional(),
+    /**
+     * How often the screen is captured to look for a blank or frozen picture (nothing is
+     * uploaded for that). Absent: every 60 s when `capture` is configured, never otherwise
+     * (a simulated fleet of a thousand would render all the time). 0: never.
+     */
+    watchIntervalMs: z.union([z.literal(0), z.number().int().min(200)]).optional(),
+    /** Upload every Nth-ms watched capture too (0: only on command and as a fault's evidence). */
+    uploadEveryMs: z.union([z.literal(0), z.number().int().min(1000)]).default(0),
+    /** A picture whose luma spread (1st to 99th percentile, 0–255) is at most this is blank. */
+    blankMaxLumaRange: z.number().min(0).max(255).default(16),
+    /** Consecutive blank captures before `blank_screen` (one black frame between creatives is not). */
+    blankAfterCaptures: z.number().int().min(1).max(100).default(2),
+    /** Two captures whose mean luma difference (0–255) is at most this are the same picture. */
+    frozenMaxDiff: z.number().min(0).max(255).default(1.5),
+    /** The same picture for this long is `frozen_screen` (longer than any creative should stay). */
+    frozenAfterMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(10 * 60_000),
+    /** Upload the capture that raised a fault, as its evidence. */
+    uploadFaultEvidence: z.boolean().default(true),
+    uploadTimeoutMs: positiveMs.default(30_000),
+  })
+  .strict();
+export type ScreenshotsConfig = z.infer<typeof ScreenshotsConfig>;
+
 const SimulatedPlayerConfig = z
   .object({
     type: z.literal('simulated'),
@@ -168,6 +242,14 @@ export const AgentConfig = z
       .prefault({}),
     commands: z.partialRecord(CommandType, HandlerSpec).default({}),
     commandTimeoutMs: positiveMs.default(30_000),
+    /**
+     * The server's HTTP address, where screenshots are uploaded. Absent: the broker's host with
+     * http:// (https:// for mqtts:// and wss://) on port 4000, the server's default PORT.
+     */
+    httpUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .optional(),
+    screenshots: ScreenshotsConfig.prefault({}),
     queue: z
       .object({
         maxEvents: z.number().int().min(1).max(1_000_000).default(1_000),

@@ -27,6 +27,7 @@ import type { IngestHandlers } from './fleet/ingest';
 import { createChatFeature, type ChatFeature } from './chat/chat-feature';
 import { createAdminScreensFeature } from './admin-screens/admin-screens-feature';
 import { createAdminUsersFeature } from './admin-users/admin-users-feature';
+import { createScreenshotsFeature } from './screenshots/screenshots-feature';
 import { verifyDeviceCredentials } from './fleet/screens-repo';
 import { authRoutes } from './http/auth-routes';
 import { errorHandler, requireUser } from './http/middleware';
@@ -199,6 +200,12 @@ export async function startServer(
     });
     let link: MqttLink | null = null;
     const commands = createCommandFeature(ctx, fleet.state, () => link);
+    const screenshots = createScreenshotsFeature(ctx, {
+      screen: (id) => fleet.state.get(id),
+      screens: () => fleet.state.all(),
+      advertiserScreens: (userId) => adminUsers.visibleScreens(userId),
+      commands: () => commands,
+    });
     const events = new EventStore(db.knex, log);
     // Events and command results are acknowledged to the broker once stored (durable-ingest.ts).
     const durable = bindDurableIngest(handlers, {
@@ -240,6 +247,7 @@ export async function startServer(
       createAdminScreensFeature(ctx, { fleet: fleet.state, sessions: deviceSessions, mqttUrl }),
       adminUsers,
       createAuditFeature(ctx),
+      screenshots,
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.
@@ -270,7 +278,8 @@ export async function startServer(
       });
     });
 
-    // REST
+    // REST. Device uploads (images, device credentials) come before the JSON parser and the session check.
+    app.use('/api', screenshots.deviceRoutes());
     app.use(express.json({ limit: '64kb' }));
     app.get('/healthz', (_req, res) => {
       db.knex

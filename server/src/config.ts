@@ -90,6 +90,22 @@ export const ServerConfig = z.object({
   /** Who may read /metrics (http/metrics-route.ts): loopback-only unless opened. */
   metrics: z.enum(['off', 'loopback', 'public', 'token']).default('loopback'),
   metricsToken: z.string().optional(),
+  /** Screenshots (server/src/screenshots/README.md): where the image files are kept. */
+  screenshotDir: z.string().optional(),
+  /** The largest upload taken, refused before the device's credentials are checked. */
+  screenshotMaxBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
+  /** Images are scaled down to fit this many pixels on their longer side. */
+  screenshotMaxSide: z.coerce.number().int().min(64).max(8192).default(1920),
+  /** Retention per screen: the newest this many, and none older than screenshotMaxAgeDays. */
+  screenshotsKeep: z.coerce.number().int().min(1).max(100_000).default(50),
+  screenshotMaxAgeDays: z.coerce.number().positive().default(30),
+  /** How often the per-tag screenshot schedules are looked at. */
+  screenshotScheduleTickMs: z.coerce.number().int().min(50).default(30_000),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;
@@ -121,6 +137,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     sessionPruneMs: env.MARQUEE_SESSION_PRUNE_MS,
     metrics: env.METRICS || undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
+    screenshotDir: env.MARQUEE_SCREENSHOT_DIR || undefined,
+    screenshotMaxBytes: env.MARQUEE_SCREENSHOT_MAX_BYTES,
+    screenshotMaxSide: env.MARQUEE_SCREENSHOT_MAX_SIDE,
+    screenshotsKeep: env.MARQUEE_SCREENSHOTS_KEEP,
+    screenshotMaxAgeDays: env.MARQUEE_SCREENSHOT_MAX_AGE_DAYS,
+    screenshotScheduleTickMs: env.MARQUEE_SCREENSHOT_SCHEDULE_TICK_MS,
   };
   const parsed = ServerConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid configuration: ${describeZodError(parsed.error)}`);

@@ -26,6 +26,7 @@ import { ConsoleCache, type OutboxEntry } from './cache/console-cache';
 import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
 import { adminScreensHandlers } from './admin-screens-handlers';
+import { screenshotsHandlers } from './screenshots-api';
 import { liveHandlers } from './live-handlers';
 import { mapTileHandlers } from './map-tiles';
 import { SyncEngine } from './sync-engine';
@@ -345,6 +346,7 @@ export class ConsoleCore {
       getSnapshot: async () => this.snapshot(),
       ...adminScreensHandlers(() => this.requireSession()),
       ...mapTileHandlers(),
+      ...screenshotsHandlers(() => this.requireSession()),
 
       signIn: async ({ serverUrl, email, password }) => {
         const url = new URL(serverUrl).origin;

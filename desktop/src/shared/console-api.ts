@@ -20,6 +20,7 @@ import type {
   Notification,
   PresenceStatus,
   Screen,
+  ScreenshotList,
   SessionEndReason,
   TelemetrySummary,
   User,
@@ -270,6 +271,9 @@ export const consoleRequests = {
       y: z.number().int().min(0),
     })
     .strict(),
+  // screenshots (issue 13): read on the server each time
+  listScreenshots: z.object({ screenId: id }).strict(),
+  getScreenshot: z.object({ screenId: id, shotId: id }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -323,6 +327,10 @@ export interface ConsoleResponses {
   // map
   /** The tile as a data: URL (the renderer's CSP allows no remote image). */
   fetchMapTile: { dataUrl: string };
+  // screenshots
+  listScreenshots: ScreenshotList;
+  /** The image as a data URL, with when it was captured. */
+  getScreenshot: { id: string; capturedAt: number; dataUrl: string };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -47,6 +47,9 @@ export const CONSOLE_METHODS = [
   'sendAnnouncement',
   // map
   'fetchMapTile',
+  // screenshots
+  'listScreenshots',
+  'getScreenshot',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

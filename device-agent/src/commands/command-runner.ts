@@ -32,6 +32,8 @@ export interface CommandRunnerDeps {
   onReboot(commandId: string): void;
   /** A command finished: what the screen shows may have changed. */
   onExecuted(): void;
+  /** Captures and uploads a screenshot (when this agent can); resolves with the detail. */
+  screenshot?: (commandId: string, signal: AbortSignal) => Promise<string>;
   now?: () => number;
 }
 
@@ -127,9 +129,12 @@ export class CommandRunner {
     let detail: string;
     try {
       if (handler && command.type === 'reboot') this.deps.onReboot(commandId);
+      const screenshot = command.type === 'screenshot' ? this.deps.screenshot : undefined;
       const work = handler
         ? runConfiguredHandler(handler, commandId, command, abort.signal)
-        : player.execute(command, abort.signal);
+        : screenshot
+          ? screenshot(commandId, abort.signal)
+          : player.execute(command, abort.signal);
       detail = await Promise.race([work, timeout]);
       status = 'succeeded';
     } catch (err) {

@@ -46,5 +46,7 @@ export interface Player {
   read(): Promise<PlayerReading>;
   /** Carries out a validated command; resolves with a detail line, rejects on failure. */
   execute(command: CommandPayload, signal: AbortSignal): Promise<string>;
+  /** A PNG of what the screen shows now, for players that can produce one themselves. */
+  capture?(): Promise<Buffer>;
   stop(): void;
 }

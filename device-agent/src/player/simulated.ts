@@ -7,6 +7,7 @@
 import type { CommandPayload, Content, DisplayPower } from '../../../protocol';
 import type { SimulatedPlayerConfig } from '../config';
 import { pickPlaylist } from './creatives';
+import { renderFrame } from './render-frame';
 import type { Player, PlayerEvent, PlayerListeners, PlayerReading } from './player';
 
 const HOUR_MS = 3_600_000;
@@ -208,6 +209,10 @@ export function createSimulatedPlayer(
               : `screenshot 1920x1080 captured: blank (display ${power})`,
           );
       }
+    },
+
+    capture() {
+      return Promise.resolve(renderFrame(content, showing(), now(), config.slotMs));
     },
 
     stop() {

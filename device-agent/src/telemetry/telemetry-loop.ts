@@ -39,6 +39,11 @@ export class TelemetryLoop {
 
   constructor(private readonly deps: TelemetryLoopDeps) {}
 
+  /** The display power last read (null before the first reading). */
+  get displayPower(): TelemetryPayload['display']['power'] | null {
+    return this.last?.display.power ?? null;
+  }
+
   start(): void {
     this.intervalTimer = setInterval(() => this.tick('interval'), this.deps.intervalMs);
     if (this.deps.probes.configured) {

@@ -1,0 +1,1 @@
+export { ScreenshotsPanel } from './ScreenshotsPanel';
