@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { startAgent } from './agent';
 import { ConfigError, loadConfig, type AgentConfig } from './config';
 import { createLogger, errorText } from './log';
+import { StateFormatError } from './queue/state-format';
 
 const USAGE = 'usage: marquee-agent --config FILE';
 
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // Like a bad config, a state this agent cannot read is not fixed by restarting (exit 2).
+  if (err instanceof StateFormatError) fail(err.message);
   process.stderr.write(`marquee-agent: ${errorText(err)}\n`);
   process.exit(1);
 });
