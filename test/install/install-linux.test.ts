@@ -24,7 +24,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../protocol';
 import { startAedes, type TestBroker } from '../../device-agent/test/helpers/brokers';
@@ -78,9 +78,10 @@ describe.skipIf(!isRoot)('install-linux.sh', () => {
     await broker?.close();
   });
 
-  function install(args: string[], input?: string) {
+  function install(args: string[], input?: string, cwd?: string) {
     const r = spawnSync('sh', [script, '--node', process.execPath, ...args], {
       input,
+      cwd,
       encoding: 'utf8',
     });
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
@@ -106,7 +107,12 @@ describe.skipIf(!isRoot)('install-linux.sh', () => {
   it('installs into a throwaway root: service user, files with safe owners and modes, a hardened unit', () => {
     requireTool('systemd-analyze', 'systemd');
     const root = throwawayRoot();
-    const r = install(['--root', root, '--config', provisioningFile('inst-1', 'pw-inst-1')]);
+    // The console's install line, word for word (sudo aside), in the folder of the download.
+    const p = provisioningFor({ username: 'inst-1', password: 'pw-inst-1' }, broker.url);
+    const download = provisioningFile('inst-1', 'pw-inst-1');
+    const [sudo, installer, ...args] = p.installCommand.split(' ');
+    expect([sudo, installer]).toEqual(['sudo', './install-linux.sh']);
+    const r = install(['--root', root, ...args], undefined, dirname(download));
     expect(r.status, r.out).toBe(0);
     expect(r.out).toContain('installed the agent');
 
