@@ -120,6 +120,7 @@ if [ -z "$NODE" ]; then
 fi
 [ -n "$NODE" ] || die "Node.js is not installed (node is not on PATH); install Node.js $NODE_MIN_MAJOR or newer, or give --node PATH"
 case "$NODE" in /*) ;; *) die "--node must be an absolute path (systemd runs it without a PATH search), not $NODE" ;; esac
+case "$NODE" in /home/* | /root/*) die "$NODE is under a home directory, which the service cannot see (ProtectHome); install Node.js system-wide (e.g. /usr/bin/node) and give --node" ;; esac
 if [ -z "$ROOT" ]; then
   [ -x "$NODE" ] || die "$NODE is not an executable Node.js"
   major=$("$NODE" -p 'process.versions.node.split(".")[0]') || die "$NODE does not run"
