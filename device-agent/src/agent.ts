@@ -18,6 +18,7 @@ import { createSystemProbe } from './probes/system';
 import { EventQueue } from './queue/event-queue';
 import { EventSender } from './queue/event-sender';
 import { createScreenshotService } from './screenshots/screenshot-service';
+import { checkStateFormat } from './queue/state-format';
 import { startSession } from './session/mqtt-session';
 import { Stamper } from './stamp';
 import { TelemetryLoop } from './telemetry/telemetry-loop';
@@ -50,6 +51,8 @@ export async function startAgent(
 ): Promise<Agent> {
   const log = opts.log ?? createLogger(config.logLevel, { screenId: config.screenId });
   mkdirSync(config.dataDir, { recursive: true });
+  // Before the journals are opened: a queue in a format this agent does not know stays untouched.
+  const state = checkStateFormat(config.dataDir);
   const queue = new EventQueue(config.dataDir, config.queue);
   const ledger = new CommandLedger(config.dataDir, 1_000, config.queue.fsync);
   const player = opts.player ?? createPlayer(config.player);
@@ -124,6 +127,7 @@ export async function startAgent(
     bootId: stamper.bootId,
     capabilities,
     queued: queue.size,
+    stateFormat: state.format,
     stateTopic: topics.state(config.screenId),
   });
 

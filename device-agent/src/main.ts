@@ -1,22 +1,34 @@
 /**
  * `npm run agent -- --config FILE`: one device agent as a long-running service. A bad config
  * exits with code 2 and one line naming the field, before anything connects. SIGTERM / SIGINT
- * publish `offline` and disconnect cleanly.
+ * publish `offline` and disconnect cleanly. `--check` validates the config and exits (the
+ * install scripts run it before they restart the service); `--version` prints the version.
  */
 import { parseArgs } from 'node:util';
 import { startAgent } from './agent';
 import { ConfigError, loadConfig, type AgentConfig } from './config';
 import { createLogger, errorText } from './log';
+import { StateFormatError } from './queue/state-format';
+import { AGENT_VERSION } from './version';
 
-const USAGE = 'usage: marquee-agent --config FILE';
+const USAGE = 'usage: marquee-agent --config FILE [--check] | --version';
 
-function readConfig(): AgentConfig {
-  let file: string | undefined;
+function readArgs(): { file?: string; check: boolean; version: boolean } {
   try {
-    file = parseArgs({ options: { config: { type: 'string', short: 'c' } } }).values.config;
+    const { values } = parseArgs({
+      options: {
+        config: { type: 'string', short: 'c' },
+        check: { type: 'boolean', default: false },
+        version: { type: 'boolean', default: false },
+      },
+    });
+    return { file: values.config, check: values.check, version: values.version };
   } catch (err) {
     fail(`${errorText(err)}; ${USAGE}`);
   }
+}
+
+function readConfig(file: string | undefined): AgentConfig {
   if (!file) fail(`--config is required; ${USAGE}`);
   try {
     return loadConfig(file);
@@ -32,7 +44,18 @@ function fail(line: string): never {
 }
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  const args = readArgs();
+  if (args.version) {
+    process.stdout.write(`${AGENT_VERSION}\n`);
+    return;
+  }
+  const config = readConfig(args.file);
+  if (args.check) {
+    process.stdout.write(
+      `marquee-agent: config ${args.file} is valid (screen ${config.screenId}, data in ${config.dataDir})\n`,
+    );
+    return;
+  }
   const log = createLogger(config.logLevel, { screenId: config.screenId });
   const agent = await startAgent(config, { log });
 
@@ -57,6 +80,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // Like a bad config, a state this agent cannot read is not fixed by restarting (exit 2).
+  if (err instanceof StateFormatError) fail(err.message);
   process.stderr.write(`marquee-agent: ${errorText(err)}\n`);
   process.exit(1);
 });

@@ -10,9 +10,11 @@
  *   the console; the operator then switches `player`/`probes`/`commands` to the real player
  *   (resources/agent/config.example.json). The agent's config has no server URL (screenshots
  *   go over HTTP only once that exists), so none is written.
- * - The install command assumes the agent is installed as in device-agent/README.md
- *   ("Install on Linux"): it puts the file where the systemd unit reads it and (re)starts the
- *   service. There is no download route (`curl … | sh`): a secret must not sit behind a URL.
+ * - The install command is the agent kit's installer (dist/agent/install-linux.sh, see
+ *   device-agent/README.md "Install on Linux"), run in the kit's folder beside the downloaded
+ *   file: it installs the agent the first time, and otherwise replaces the config (a rotated
+ *   password) and restarts the service, keeping the queue. There is no download route
+ *   (`curl … | sh`): a secret must not sit behind a URL.
  */
 import type { DeviceCredentials, ScreenProvisioning } from '../../../protocol';
 
@@ -46,6 +48,6 @@ export function provisioningFor(
       player: { type: 'simulated' },
     },
     configFileName,
-    installCommand: `sudo install -D -m 0640 -g marquee-agent ${configFileName} /etc/marquee-agent/config.json && sudo systemctl enable --now marquee-agent && sudo systemctl restart marquee-agent`,
+    installCommand: `sudo ./install-linux.sh --config ${configFileName}`,
   };
 }

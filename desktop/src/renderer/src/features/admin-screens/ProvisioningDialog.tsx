@@ -70,8 +70,9 @@ export function ProvisioningDialog({
         </button>
       </div>
       <p className="form-hint">
-        On the screen controller, with the Marquee agent installed (device-agent README,
-        &quot;Install on Linux&quot;), in the folder holding the downloaded file, run:
+        On the screen controller, put the downloaded file in the agent kit&apos;s folder (the bundle
+        and its installer; device-agent README, &quot;Install on Linux&quot;) and run there — it
+        installs the agent, or on a screen that has it, takes the new file and restarts:
       </p>
       <div className="install-line">
         <input
