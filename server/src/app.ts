@@ -13,6 +13,7 @@ import { migrateToLatest } from './db/migrations';
 import { ensureFirstAdmin } from './auth/users';
 import { createAuthFeature } from './auth/auth-feature';
 import { createAuditFeature } from './audit/audit-feature';
+import { createUptimeFeature } from './reports/uptime-feature';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
 import { noDeviceSessions, type DeviceSessions } from './broker/device-sessions';
@@ -240,6 +241,7 @@ export async function startServer(
       createAdminScreensFeature(ctx, { fleet: fleet.state, sessions: deviceSessions, mqttUrl }),
       adminUsers,
       createAuditFeature(ctx),
+      createUptimeFeature(ctx),
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.
