@@ -27,6 +27,7 @@ import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
 import { adminScreensHandlers } from './admin-screens-handlers';
 import { liveHandlers } from './live-handlers';
+import { reportsHandlers } from './reports-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -554,6 +555,10 @@ export class ConsoleCore {
         auditSession: () => this.auditSession(),
         online: (method, path, body) => this.online(method, path, body),
         keep: (res) => this.keep(res),
+      }),
+      ...reportsHandlers({
+        live: () => this.requireLive(),
+        connected: () => this.engine.connected,
       }),
     };
   }
