@@ -10,3 +10,4 @@ export * from './audit';
 export * from './alarms';
 export * from './conversations';
 export * from './screenshots';
+export * from './uptime';

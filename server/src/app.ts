@@ -13,6 +13,7 @@ import { migrateToLatest } from './db/migrations';
 import { ensureFirstAdmin } from './auth/users';
 import { createAuthFeature } from './auth/auth-feature';
 import { createAuditFeature } from './audit/audit-feature';
+import { createUptimeFeature } from './reports/uptime-feature';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
 import { noDeviceSessions, type DeviceSessions } from './broker/device-sessions';
@@ -248,6 +249,7 @@ export async function startServer(
       adminUsers,
       createAuditFeature(ctx),
       screenshots,
+      createUptimeFeature(ctx),
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.

@@ -29,6 +29,7 @@ import { adminScreensHandlers } from './admin-screens-handlers';
 import { screenshotsHandlers } from './screenshots-api';
 import { liveHandlers } from './live-handlers';
 import { mapTileHandlers } from './map-tiles';
+import { reportsHandlers } from './reports-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -558,6 +559,10 @@ export class ConsoleCore {
         auditSession: () => this.auditSession(),
         online: (method, path, body) => this.online(method, path, body),
         keep: (res) => this.keep(res),
+      }),
+      ...reportsHandlers({
+        live: () => this.requireLive(),
+        connected: () => this.engine.connected,
       }),
     };
   }

@@ -23,6 +23,7 @@ import type {
   ScreenshotList,
   SessionEndReason,
   TelemetrySummary,
+  UptimeReport,
   User,
 } from '../../../protocol';
 import {
@@ -140,6 +141,15 @@ export type ConsoleEvent =
   | { type: 'apiError'; method: string; code: string; message: string; detail: string };
 
 const id = z.string().min(1).max(64);
+/** An uptime report's range (ms, `to` exclusive) and filter (server/src/reports/README.md). */
+const uptimeRequest = z
+  .object({
+    from: z.number().int().nonnegative().optional(),
+    to: z.number().int().nonnegative().optional(),
+    tag: z.string().trim().min(1).max(64).optional(),
+    screenId: id.optional(),
+  })
+  .strict();
 
 /** The server's limits for a command's `ttlS` (protocol/socket.ts `sendCommand`). */
 export const MIN_COMMAND_TTL_S = 5;
@@ -251,6 +261,9 @@ export const consoleRequests = {
       to: z.number().int().nonnegative().optional(),
     })
     .strict(),
+  // reports: computed on the server (online only); operators and admins.
+  uptimeReport: uptimeRequest,
+  exportUptimeCsv: uptimeRequest,
   // alarms at volume
   /** Each alarm is acknowledged on its own (idempotent), queued like `ackAlarm`. */
   ackAlarms: z.object({ alarmIds: z.array(id).min(1).max(1000) }).strict(),
@@ -313,6 +326,10 @@ export interface ConsoleResponses {
   queryAudit: AuditPage;
   /** The CSV file's text and the name the server gave it. */
   exportAuditCsv: { csv: string; filename: string };
+  // reports
+  uptimeReport: UptimeReport;
+  /** The CSV file's text and the name the server gave it. */
+  exportUptimeCsv: { csv: string; filename: string };
   // alarms at volume
   ackAlarms: null;
   noteAlarm: null;

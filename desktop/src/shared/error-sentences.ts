@@ -155,6 +155,8 @@ export function serverErrorSentence(
       if (method === 'changeOwnPassword' && !looksTechnical(message)) return asSentence(message);
       // audit: the server's sentence names the role (audit-feature.ts).
       if (method === 'queryAudit' || method === 'exportAuditCsv') return asSentence(message);
+      // reports: the server's sentence names the role (server/src/reports/uptime-feature.ts).
+      if (method === 'uptimeReport' || method === 'exportUptimeCsv') return asSentence(message);
       return 'Your account is not allowed to do this.';
     case 'not_found':
       if (method === 'sendCommand') return 'No screen matches this command’s target any more.';

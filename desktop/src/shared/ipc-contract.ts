@@ -35,6 +35,9 @@ export const CONSOLE_METHODS = [
   // audit
   'queryAudit',
   'exportAuditCsv',
+  // reports
+  'uptimeReport',
+  'exportUptimeCsv',
   // alarms at volume
   'ackAlarms',
   'noteAlarm',

@@ -28,6 +28,14 @@ interface Runtime {
   telemetrySeq: number;
   /** Rev of the last write that changed more than telemetry: what a patch is valid over. */
   baseRev: number;
+  /**
+   * The newest state-history stamp: stamps never go back per screen, so history read in time
+   * order is the order things happened (an agent clock a second behind the server's would
+   * otherwise date its `online` before the `lost` the server stamped). Uptime reports rely on it.
+   */
+  stampedAt: number;
+  /** Retired or restored since the last state: the next state is recorded even if the same. */
+  recordNext: boolean;
 }
 
 export type ApplyResult = 'applied' | 'stale' | 'duplicate' | 'unknown_screen' | 'retired';
@@ -52,8 +60,13 @@ export class FleetState {
 
   load(screens: { screen: Screen; bootId: string | null }[]): void {
     for (const { screen, bootId } of screens) {
-      this.runtimes.set(screen.id, { screen, bootId, telemetrySeq: -1, baseRev: screen.rev });
+      this.runtimes.set(screen.id, this.runtime(screen, bootId));
     }
+  }
+
+  private runtime(screen: Screen, bootId: string | null): Runtime {
+    const stampedAt = screen.stateSince ?? 0;
+    return { screen, bootId, telemetrySeq: -1, baseRev: screen.rev, stampedAt, recordNext: false };
   }
 
   get(id: string): Screen | undefined {
@@ -75,9 +88,18 @@ export class FleetState {
   /** Registry changes (create, edit, retire) go through the same write-and-broadcast path. */
   putRegistry(screen: Screen): void {
     const runtime = this.runtimes.get(screen.id);
-    if (runtime) runtime.screen = { ...runtime.screen, ...registryFields(screen) };
-    else
-      this.runtimes.set(screen.id, { screen, bootId: null, telemetrySeq: -1, baseRev: screen.rev });
+    if (runtime) {
+      // Retiring and restoring are part of the state history: uptime reports leave a retired
+      // screen's time out, and a restored one's until it is heard from again.
+      if (runtime.screen.retired !== screen.retired) {
+        const ts = Math.max(this.now(), runtime.stampedAt);
+        runtime.stampedAt = ts;
+        runtime.recordNext = true;
+        const state = screen.retired ? 'retired' : 'restored';
+        this.stateHistory.push({ screen_id: screen.id, state, boot_id: runtime.bootId, ts });
+      }
+      runtime.screen = { ...runtime.screen, ...registryFields(screen) };
+    } else this.runtimes.set(screen.id, this.runtime(screen, null));
     this.dirty.add(screen.id);
     this.full.add(screen.id);
   }
@@ -91,7 +113,12 @@ export class FleetState {
     // the screen is not lost, its old process is.
     if (newBoot && p.state === 'lost' && runtime.bootId !== null) return 'stale';
     const prev = runtime.screen;
-    if (!newBoot && prev.state === p.state && prev.agentVersion === p.agentVersion) {
+    if (
+      !newBoot &&
+      !runtime.recordNext &&
+      prev.state === p.state &&
+      prev.agentVersion === p.agentVersion
+    ) {
       return 'duplicate';
     }
     if (newBoot) {
@@ -102,7 +129,7 @@ export class FleetState {
     // A Last Will is composed when the agent connects, so its `ts` is the connect time, not
     // the moment the screen was lost: the time of a `lost` is when the broker delivered it
     // here. (`online` and `offline` are composed when they happen; their `ts` stands.)
-    const at = p.state === 'lost' ? this.now() : p.ts;
+    const at = Math.max(p.state === 'lost' ? this.now() : p.ts, runtime.stampedAt);
     runtime.screen = {
       ...prev,
       state: p.state,
@@ -111,8 +138,10 @@ export class FleetState {
       agentVersion: p.agentVersion,
       capabilities: p.capabilities,
     };
-    if (changed || newBoot) {
+    if (changed || newBoot || runtime.recordNext) {
       this.stateHistory.push({ screen_id: screenId, state: p.state, boot_id: p.bootId, ts: at });
+      runtime.stampedAt = at;
+      runtime.recordNext = false;
     }
     this.dirty.add(screenId);
     this.full.add(screenId);
@@ -162,6 +191,14 @@ export class FleetState {
     });
     this.dirty.add(screenId);
     return 'applied';
+  }
+
+  /**
+   * State history of a write that failed goes back in front of what came since, for the next
+   * write: transitions are few and uptime reports count on every one (telemetry is not kept).
+   */
+  requeueStateHistory(entries: StateHistoryEntry[]): void {
+    this.stateHistory = [...entries, ...this.stateHistory];
   }
 
   /** Marks a screen for the next write again (after a failed write). */

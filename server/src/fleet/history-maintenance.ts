@@ -1,9 +1,13 @@
 /**
  * Keeps history bounded: telemetry older than `telemetryRawDays` is folded into 5-minute
- * averages per screen, and everything older than `telemetryRetentionDays` is deleted. Runs
- * hourly; on PostgreSQL an advisory lock lets one node of many do it.
+ * averages per screen, and telemetry and events older than `telemetryRetentionDays` are
+ * deleted. State transitions are kept at least UPTIME_HISTORY_DAYS (400; uptime reports read
+ * them), and each screen's newest one before that cutoff stays too: it is the screen's state
+ * at the cutoff, without which a report could not tell a screen online for a year from one
+ * never heard of. Runs hourly; on PostgreSQL an advisory lock lets one node of many do it.
  */
 import type { Knex } from 'knex';
+import { UPTIME_HISTORY_DAYS } from '../../../protocol';
 import type { Logger } from '../log';
 
 const BUCKET_MS = 5 * 60_000;
@@ -32,7 +36,24 @@ export async function maintainHistory(
     }
     let pruned = 0;
     pruned += await trx('telemetry_history').where('ts', '<', retentionCutoff).delete();
-    pruned += await trx('screen_state_history').where('ts', '<', retentionCutoff).delete();
+    const stateCutoff = now - Math.max(opts.retentionDays, UPTIME_HISTORY_DAYS) * DAY_MS;
+    pruned += await trx('screen_state_history')
+      .where('ts', '<', stateCutoff)
+      .whereExists(
+        trx
+          .select(trx.raw('1'))
+          .from('screen_state_history as newer')
+          .whereRaw('newer.screen_id = screen_state_history.screen_id')
+          .andWhere('newer.ts', '<', stateCutoff)
+          .andWhere((w) =>
+            w
+              .whereRaw('newer.ts > screen_state_history.ts')
+              .orWhereRaw(
+                'newer.ts = screen_state_history.ts AND newer.id > screen_state_history.id',
+              ),
+          ),
+      )
+      .delete();
     pruned += await trx('screen_events').where('ts', '<', retentionCutoff).delete();
 
     // An inline integer literal keeps this integer arithmetic on both engines (a bound

@@ -117,6 +117,8 @@ export async function screenHistory(
     knex('screen_state_history')
       .where({ screen_id: screenId })
       .andWhere('ts', '>=', sinceMs)
+      // Retired/restored markers are for uptime reports; the detail's history shows states.
+      .whereIn('state', ['online', 'offline', 'lost'])
       .orderBy('ts')
       .limit(1000)
       .select('state', 'ts'),

@@ -57,9 +57,11 @@ export class StatusWriter {
     try {
       written = await this.deps.store.write(batch);
     } catch (err) {
-      // Put the screens back so the next tick retries them; history of this tick is lost
-      // rather than blocking the live state behind a failing database.
+      // Put the screens and their state transitions back so the next tick retries them; the
+      // tick's telemetry history is lost rather than blocking the live state behind a failing
+      // database (uptime reports need every transition, telemetry samples are many).
       for (const { screen } of batch.screens) fleet.markDirty(screen.id);
+      fleet.requeueStateHistory(batch.stateHistory);
       log.error({ err, screens: batch.screens.length }, 'status write failed; will retry');
       metrics.dbErrors.inc();
       return;

@@ -14,6 +14,7 @@ import { DiagnosticsView } from './views/Diagnostics';
 import { SettingsView } from './views/Settings';
 import { PeopleView } from './features/admin-users/PeopleView';
 import { AuditView } from './features/audit/AuditView';
+import { ReportsView } from './features/reports/ReportsView';
 import { NewConversationView } from './features/conversations';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
@@ -60,6 +61,9 @@ function View({ route }: { route: Route }) {
           <Empty>The audit log is for admins; your account does not include it.</Empty>
         </section>
       );
+    // reports
+    case 'reports':
+      return can(user, 'seeReports') ? <ReportsView /> : <NotForRole what="Reports" />;
     case 'newConversation':
       return <NewConversationView screenId={route.screenId} />;
     case 'map':

@@ -14,7 +14,8 @@ interface Item {
     | 'diagnostics'
     | 'settings'
     | 'people'
-    | 'audit';
+    | 'audit'
+    | 'reports';
   label: string;
   icon: IconName;
   href: string;
@@ -53,6 +54,15 @@ const items: Item[] = [
     icon: 'inbox',
     href: href.notifications(),
     active: (r) => r.view === 'notifications',
+  },
+  // reports
+  {
+    id: 'reports',
+    label: 'Reports',
+    icon: 'pulse',
+    href: href.reports(),
+    active: (r) => r.view === 'reports',
+    needs: 'seeReports',
   },
   // audit
   {

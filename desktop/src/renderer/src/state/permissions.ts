@@ -12,6 +12,8 @@ export type Ability =
   | 'managePeople'
   // seeAudit: admins only (server/src/audit/audit-feature.ts says why).
   | 'seeAudit'
+  // seeReports: operators and admins (server/src/reports/uptime-feature.ts says why).
+  | 'seeReports'
   // conversations: staff open groups and manage participants; admins announce to everyone
   | 'manageConversations'
   | 'sendAnnouncements';
@@ -23,10 +25,11 @@ const abilities: Record<Role, ReadonlySet<Ability>> = {
     'manageScreens',
     'managePeople',
     'seeAudit',
+    'seeReports',
     'manageConversations',
     'sendAnnouncements',
   ]),
-  operator: new Set(['sendCommands', 'seeAlarms', 'manageConversations']),
+  operator: new Set(['sendCommands', 'seeAlarms', 'manageConversations', 'seeReports']),
   advertiser: new Set(),
 };
 

@@ -12,6 +12,8 @@ export type Route =
   | { view: 'people'; userId: string | null }
   // audit
   | { view: 'audit' }
+  // reports
+  | { view: 'reports' }
   // conversations: start one (optionally about a screen)
   | { view: 'newConversation'; screenId: string | null }
   // map (issue 13)
@@ -46,6 +48,9 @@ export function parseRoute(hash: string): Route {
     // audit
     case 'audit':
       return { view: 'audit' };
+    // reports
+    case 'reports':
+      return { view: 'reports' };
     case 'conversations':
       return { view: 'newConversation', screenId: parts[2] || null };
     case 'map':
@@ -66,6 +71,8 @@ export const href = {
   people: (id?: string | null) => (id ? `#/people/${encodeURIComponent(id)}` : '#/people'),
   // audit
   audit: () => '#/audit',
+  // reports
+  reports: () => '#/reports',
   newConversation: (screenId?: string | null) =>
     screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
   map: () => '#/map',
