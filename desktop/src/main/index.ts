@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Notification, app, powerMonitor, protocol, safeStorage } from 'electron';
 import { openConsoleCore } from '../core/console-core';
 import { NotificationPrefs, shouldShowNativeToast } from '../core/notification-policy';
@@ -39,7 +40,11 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     protocol.handle(
       APP_SCHEME,
-      createAppProtocolHandler(path.join(import.meta.dirname, '../renderer'), fs.promises),
+      // Callback-style fs, promisified: Electron's ASAR support covers these for certain.
+      createAppProtocolHandler(path.join(import.meta.dirname, '../renderer'), {
+        realpath: promisify(fs.realpath),
+        readFile: promisify(fs.readFile),
+      }),
     );
     const settings = openSettings();
     const userData = app.getPath('userData');
