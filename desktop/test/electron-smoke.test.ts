@@ -61,6 +61,10 @@ const bin: { path: string | null; reason: string } = PACKAGED
     ? { path: PACKAGED, reason: '' }
     : { path: null, reason: `MARQUEE_ELECTRON_APP=${PACKAGED} does not exist` }
   : electronBinary();
+// The release workflow sets MARQUEE_REQUIRE_ELECTRON=1: there a skip would hide a failure.
+if (!bin.path && process.env.MARQUEE_REQUIRE_ELECTRON === '1') {
+  throw new Error(`MARQUEE_REQUIRE_ELECTRON=1 but ${bin.reason}`);
+}
 if (!bin.path) console.log(`[marquee tests] Electron smoke test skipped: ${bin.reason}`);
 
 /** The console page answers as the design asks: no Node, only the console API, app:// origin. */
