@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// Draws Marquee's icons (app icon 512×512, tray 32×32) as PNG with no image library: a rounded
-// tile with a blue-violet gradient and three "marquee" bars. electron-builder derives the
-// Windows .ico and macOS .icns from icon.png. Run again after changing the drawing.
+// Marquee's icons for every platform, from one source image: resources/icons/icon.png
+// (1024×1024). `node scripts/make-icons.mjs --draw` first redraws that source (a rounded tile
+// with a blue-violet gradient and three "marquee" bars) with no image library; without
+// --draw the source is taken as it is, so a designer's icon.png can replace the drawing.
+// From the source: png/<size>x<size>.png (Linux, electron-builder's icon set), icon.ico
+// (Windows: 16–256, made by ImageMagick's `convert`), icon.icns (macOS: PNG entries 16–1024,
+// written here; the format is a list of typed chunks), tray.png (32). Run again after
+// changing the source, and commit the results (CI checks them, it does not make them).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -72,7 +78,49 @@ function draw(size) {
 }
 
 const out = path.resolve(import.meta.dirname, '../resources/icons');
-fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(path.join(out, 'icon.png'), draw(512));
-fs.writeFileSync(path.join(out, 'tray.png'), draw(32));
+const source = path.join(out, 'icon.png');
+fs.mkdirSync(path.join(out, 'png'), { recursive: true });
+if (process.argv.includes('--draw')) fs.writeFileSync(source, draw(1024));
+
+const resized = (size) => {
+  const file = path.join(out, 'png', `${size}x${size}.png`);
+  execFileSync('convert', [source, '-resize', `${size}x${size}`, `PNG32:${file}`]);
+  return file;
+};
+const sizes = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
+const files = Object.fromEntries(sizes.map((size) => [size, resized(size)]));
+
+execFileSync(
+  'convert',
+  [16, 24, 32, 48, 64, 128, 256].map((s) => files[s]).concat(path.join(out, 'icon.ico')),
+);
+
+// ICNS: 'icns' + total length, then chunks of (type, length incl. 8-byte header, PNG data).
+const ICNS_TYPES = [
+  ['icp4', 16],
+  ['icp5', 32],
+  ['icp6', 64],
+  ['ic07', 128],
+  ['ic08', 256],
+  ['ic09', 512],
+  ['ic10', 1024],
+  ['ic11', 32],
+  ['ic12', 64],
+  ['ic13', 256],
+  ['ic14', 512],
+];
+const icnsChunks = ICNS_TYPES.map(([type, size]) => {
+  const png = fs.readFileSync(files[size]);
+  const header = Buffer.alloc(8);
+  header.write(type, 0, 'latin1');
+  header.writeUInt32BE(png.length + 8, 4);
+  return Buffer.concat([header, png]);
+});
+const icnsHeader = Buffer.alloc(8);
+icnsHeader.write('icns', 0, 'latin1');
+icnsHeader.writeUInt32BE(8 + icnsChunks.reduce((n, c) => n + c.length, 0), 4);
+fs.writeFileSync(path.join(out, 'icon.icns'), Buffer.concat([icnsHeader, ...icnsChunks]));
+
+fs.copyFileSync(files[32], path.join(out, 'tray.png'));
+fs.rmSync(files[24]);
 console.log(`icons written to ${out}`);

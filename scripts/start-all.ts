@@ -31,6 +31,9 @@ const admin = {
 };
 
 function electronBinary(): string | null {
+  // Electron 42+ starts a download when `require('electron')` finds no binary: look first.
+  const pathFile = path.join(root, 'node_modules/electron/path.txt');
+  if (!fs.existsSync(pathFile)) return null;
   try {
     const bin = createRequire(import.meta.url)('electron') as unknown as string;
     return typeof bin === 'string' && fs.existsSync(bin) ? bin : null;

@@ -12,15 +12,25 @@ import {
 } from '../shared/console-api';
 import type { ConsoleCore } from '../core/console-core';
 
+/** A call is answered only when it comes from the console's own window showing its own page. */
+export function isTrustedSender(
+  event: IpcMainInvokeEvent,
+  window: BrowserWindow,
+  isOwnPage: (url: string) => boolean,
+): boolean {
+  return (
+    event.sender === window.webContents &&
+    event.senderFrame !== null &&
+    isOwnPage(event.senderFrame.url)
+  );
+}
+
 export function registerIpc(
   core: ConsoleCore,
   window: BrowserWindow,
   isOwnPage: (url: string) => boolean,
 ): () => void {
-  const isTrusted = (event: IpcMainInvokeEvent) =>
-    event.sender === window.webContents &&
-    event.senderFrame !== null &&
-    isOwnPage(event.senderFrame.url);
+  const isTrusted = (event: IpcMainInvokeEvent) => isTrustedSender(event, window, isOwnPage);
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, params: unknown) => {
     if (!isTrusted(event)) {

@@ -12,6 +12,8 @@ export interface Settings {
     quietHours: { enabled: boolean; start: string; end: string };
   };
   windowBounds: { x?: number; y?: number; width: number; height: number } | null;
+  /** An update feed chosen on this computer (overrides MARQUEE_UPDATE_URL); null = none. */
+  updateUrl: string | null;
 }
 
 const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } as const;
@@ -27,6 +29,7 @@ export function openSettings(): Store<Settings> {
         quietHours: { enabled: false, start: '22:00', end: '07:00' },
       },
       windowBounds: null,
+      updateUrl: null,
     },
     schema: {
       serverUrl: { type: 'string', format: 'uri' },
@@ -57,6 +60,7 @@ export function openSettings(): Store<Settings> {
           height: { type: 'number', minimum: 300 },
         },
       },
+      updateUrl: { type: ['string', 'null'] },
     },
     migrations: {
       // 0.1.0: the first settings file; nothing to carry over yet. Later versions add steps here.

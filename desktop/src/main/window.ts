@@ -3,9 +3,14 @@ import path from 'node:path';
 import { BrowserWindow, session, shell } from 'electron';
 import type Store from 'electron-store';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import { APP_ENTRY_URL, isAppUrl } from './app-protocol';
+import { openExternalLink, type LinkPolicy } from './external-links';
 import type { Settings } from './settings';
 
-export function createConsoleWindow(settings: Store<Settings>): {
+export function createConsoleWindow(
+  settings: Store<Settings>,
+  linkPolicy: LinkPolicy,
+): {
   window: BrowserWindow;
   isOwnPage(url: string): boolean;
 } {
@@ -29,12 +34,10 @@ export function createConsoleWindow(settings: Store<Settings>): {
   });
 
   const devUrl = process.env.ELECTRON_RENDERER_URL;
-  const pageFile = path.join(import.meta.dirname, '../renderer/index.html');
-  const isOwnPage = (url: string) =>
-    devUrl
-      ? url.startsWith(devUrl)
-      : url.startsWith('file://') &&
-        decodeURIComponent(new URL(url).pathname).endsWith('/renderer/index.html');
+  // The built renderer is served from app://marquee/ (app-protocol.ts), never from file://.
+  const isOwnPage = (url: string) => (devUrl ? url.startsWith(devUrl) : isAppUrl(url));
+  const openLink = (url: string) =>
+    void openExternalLink(url, linkPolicy, (u) => shell.openExternal(u), console.warn);
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({
@@ -48,11 +51,15 @@ export function createConsoleWindow(settings: Store<Settings>): {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
     callback(false),
   );
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  // The page never navigates away; a link out opens in the system browser when it is on the
+  // allow-list (external-links.ts), and never inside the console.
+  window.webContents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    if (!isOwnPage(url)) openLink(url);
+  });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(({ url }) => {
-    // Links out (documentation, a map) open in the real browser, never inside the console.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    openLink(url);
     return { action: 'deny' };
   });
 
@@ -62,6 +69,6 @@ export function createConsoleWindow(settings: Store<Settings>): {
   window.on('moved', saveBounds);
 
   if (devUrl) void window.loadURL(devUrl);
-  else void window.loadFile(pageFile);
+  else void window.loadURL(APP_ENTRY_URL);
   return { window, isOwnPage };
 }

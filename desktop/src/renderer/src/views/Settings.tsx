@@ -5,6 +5,7 @@ import { setUser, useConsole } from '../state/store';
 import { setTheme, useTheme } from '../state/theme';
 import { OwnPasswordForm } from '../features/admin-users/OwnPasswordForm';
 import { MapTilesSettings } from '../features/map';
+import { UpdatesPanel } from '../features/updates/UpdatesPanel';
 
 export function SettingsView() {
   const theme = useTheme();
@@ -104,6 +105,7 @@ export function SettingsView() {
       </section>
       <MapTilesSettings />
       <OwnPasswordForm />
+      <UpdatesPanel />
     </section>
   );
 }
