@@ -48,7 +48,9 @@ let staged: { imports: string[]; packages: string[] };
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(ROOT, 'desktop/out/main/index.js'))) {
-    throw new Error('no built console in desktop/out: run npm run build first');
+    throw new Error(
+      'no built console in desktop/out: npm test builds it (electron-vite build) before the tests; run npm run build first when calling vitest directly',
+    );
   }
   check = await load<CheckModule>('scripts/check-package.mjs');
   const stage = await load<StageModule>('scripts/stage-console.mjs');
