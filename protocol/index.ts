@@ -8,4 +8,5 @@ export * from './admin-screens';
 export * from './admin-users';
 export * from './audit';
 export * from './alarms';
+export * from './alarm-rules';
 export * from './conversations';
