@@ -27,6 +27,7 @@ import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
 import { adminScreensHandlers } from './admin-screens-handlers';
 import { liveHandlers } from './live-handlers';
+import { alarmRulesHandlers } from './alarm-rules-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -549,6 +550,7 @@ export class ConsoleCore {
         return { rttMs: Math.round((performance.now() - started) * 10) / 10 };
       },
 
+      ...alarmRulesHandlers((method, path, body) => this.online(method, path, body)),
       ...liveHandlers({
         live: () => this.requireLive(),
         auditSession: () => this.auditSession(),

@@ -14,6 +14,10 @@ import type {
   PeopleResponse,
   Alarm,
   AuditPage,
+  AlarmRule,
+  AlarmRulesResponse,
+  MaintenanceResponse,
+  MaintenanceWindow,
   Command,
   Conversation,
   Message,
@@ -34,6 +38,10 @@ import {
   AnnouncementRequest,
   ConversationTitle,
   CreateConversationRequest,
+  AlarmRuleScope,
+  AlarmRuleSettings,
+  AlarmRuleTarget,
+  MaintenanceRequest,
 } from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
 
@@ -260,6 +268,18 @@ export const consoleRequests = {
   addParticipant: z.object({ conversationId: id, userId: id }).strict(),
   removeParticipant: z.object({ conversationId: id, userId: id }).strict(),
   sendAnnouncement: AnnouncementRequest,
+  // alarm rules (issue 14): read on the server while live; admins change them
+  listAlarmRules: z.object({}).strict(),
+  putAlarmRule: z
+    .object({ scope: AlarmRuleScope, target: AlarmRuleTarget, settings: AlarmRuleSettings })
+    .strict(),
+  deleteAlarmRule: z.object({ scope: AlarmRuleScope, target: AlarmRuleTarget }).strict(),
+  listMaintenance: z.object({}).strict(),
+  putMaintenance: MaintenanceRequest.extend({
+    scope: AlarmRuleScope,
+    target: AlarmRuleTarget,
+  }).strict(),
+  endMaintenance: z.object({ scope: AlarmRuleScope, target: AlarmRuleTarget }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -310,6 +330,13 @@ export interface ConsoleResponses {
   addParticipant: { conversation: Conversation };
   removeParticipant: { conversation: Conversation };
   sendAnnouncement: { notified: number };
+  // alarm rules
+  listAlarmRules: AlarmRulesResponse;
+  putAlarmRule: { rule: AlarmRule };
+  deleteAlarmRule: { deleted: AlarmRule };
+  listMaintenance: MaintenanceResponse;
+  putMaintenance: { window: MaintenanceWindow };
+  endMaintenance: { ended: MaintenanceWindow };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

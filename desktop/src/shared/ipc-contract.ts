@@ -45,6 +45,13 @@ export const CONSOLE_METHODS = [
   'addParticipant',
   'removeParticipant',
   'sendAnnouncement',
+  // alarm rules
+  'listAlarmRules',
+  'putAlarmRule',
+  'deleteAlarmRule',
+  'listMaintenance',
+  'putMaintenance',
+  'endMaintenance',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

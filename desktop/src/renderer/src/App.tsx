@@ -14,6 +14,7 @@ import { DiagnosticsView } from './views/Diagnostics';
 import { SettingsView } from './views/Settings';
 import { PeopleView } from './features/admin-users/PeopleView';
 import { AuditView } from './features/audit/AuditView';
+import { AlarmRulesView } from './features/alarm-rules/AlarmRulesView';
 import { NewConversationView } from './features/conversations';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
@@ -59,6 +60,9 @@ function View({ route }: { route: Route }) {
           <Empty>The audit log is for admins; your account does not include it.</Empty>
         </section>
       );
+    // alarm rules
+    case 'alarmRules':
+      return can(user, 'seeAlarmRules') ? <AlarmRulesView /> : <NotForRole what="Alarm rules" />;
     case 'newConversation':
       return <NewConversationView screenId={route.screenId} />;
   }

@@ -13,7 +13,8 @@ interface Item {
     | 'diagnostics'
     | 'settings'
     | 'people'
-    | 'audit';
+    | 'audit'
+    | 'alarmRules';
   label: string;
   icon: IconName;
   href: string;
@@ -37,6 +38,15 @@ const items: Item[] = [
     href: href.alarms(),
     active: (r) => r.view === 'alarms',
     needs: 'seeAlarms',
+  },
+  // alarm rules
+  {
+    id: 'alarmRules',
+    label: 'Alarm rules',
+    icon: 'gear',
+    href: href.alarmRules(),
+    active: (r) => r.view === 'alarmRules',
+    needs: 'seeAlarmRules',
   },
   {
     id: 'messages',

@@ -14,7 +14,10 @@ export type Ability =
   | 'seeAudit'
   // conversations: staff open groups and manage participants; admins announce to everyone
   | 'manageConversations'
-  | 'sendAnnouncements';
+  | 'sendAnnouncements'
+  // alarm rules (issue 14): operators read them, admins change them
+  | 'seeAlarmRules'
+  | 'manageAlarmRules';
 
 const abilities: Record<Role, ReadonlySet<Ability>> = {
   admin: new Set([
@@ -25,8 +28,10 @@ const abilities: Record<Role, ReadonlySet<Ability>> = {
     'seeAudit',
     'manageConversations',
     'sendAnnouncements',
+    'seeAlarmRules',
+    'manageAlarmRules',
   ]),
-  operator: new Set(['sendCommands', 'seeAlarms', 'manageConversations']),
+  operator: new Set(['sendCommands', 'seeAlarms', 'manageConversations', 'seeAlarmRules']),
   advertiser: new Set(),
 };
 

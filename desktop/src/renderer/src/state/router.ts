@@ -12,6 +12,8 @@ export type Route =
   | { view: 'people'; userId: string | null }
   // audit
   | { view: 'audit' }
+  // alarm rules
+  | { view: 'alarmRules' }
   // conversations: start one (optionally about a screen)
   | { view: 'newConversation'; screenId: string | null };
 
@@ -44,6 +46,9 @@ export function parseRoute(hash: string): Route {
     // audit
     case 'audit':
       return { view: 'audit' };
+    // alarm rules
+    case 'alarm-rules':
+      return { view: 'alarmRules' };
     case 'conversations':
       return { view: 'newConversation', screenId: parts[2] || null };
     default:
@@ -62,6 +67,8 @@ export const href = {
   people: (id?: string | null) => (id ? `#/people/${encodeURIComponent(id)}` : '#/people'),
   // audit
   audit: () => '#/audit',
+  // alarm rules
+  alarmRules: () => '#/alarm-rules',
   newConversation: (screenId?: string | null) =>
     screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
 };
