@@ -174,8 +174,10 @@ export function AlarmRulesView() {
                     >
                       <td>{targetLabel(w.scope, w.target)}</td>
                       <td>
-                        {w.startsAt > Date.now() ? `from ${full(w.startsAt)} ` : ''}until{' '}
                         {full(w.endsAt)}
+                        {w.startsAt > Date.now() && (
+                          <span className="muted"> (starts {full(w.startsAt)})</span>
+                        )}
                       </td>
                       <td>{w.reason}</td>
                       <td className="muted">{w.setByName}</td>
