@@ -37,6 +37,24 @@ interface WindowRow {
   set_at: number | string;
 }
 
+/** Rules and windows are read on every sweep: a bound keeps that read small whatever is sent. */
+export const ALARM_RULES_MAX = 2000;
+export const MAINTENANCE_WINDOWS_MAX = 2000;
+
+async function belowCap(
+  trx: Knex.Transaction,
+  table: 'alarm_rules' | 'maintenance_windows',
+  max: number,
+  what: string,
+) {
+  const rows = await trx(table).count<{ n: number | string }[]>({ n: '*' });
+  if (Number(rows[0]?.n ?? 0) >= max)
+    throw new AppError(
+      'conflict',
+      `There are already ${max} ${what}, the most the server keeps; delete one first.`,
+    );
+}
+
 /** A window longer than this is not maintenance but retirement (admin-screens does that). */
 export const MAINTENANCE_MAX_MS = 90 * 24 * 3600_000;
 
@@ -109,7 +127,10 @@ export async function putRule(
       updated_by_name: actor.name,
     };
     if (before) await trx('alarm_rules').where({ scope, target }).update(row);
-    else await trx('alarm_rules').insert(row);
+    else {
+      await belowCap(trx, 'alarm_rules', ALARM_RULES_MAX, 'alarm rules');
+      await trx('alarm_rules').insert(row);
+    }
     await recordAudit(
       trx,
       {
@@ -195,7 +216,11 @@ export async function putWindow(
       set_by_name: actor.name,
       set_at: now,
     };
-    await trx('maintenance_windows').where({ scope, target }).del();
+    // Windows that ended by themselves go with the next change (their start is in the audit log).
+    await trx('maintenance_windows').where('ends_at', '<=', now).del();
+    const replaced = await trx('maintenance_windows').where({ scope, target }).del();
+    if (!replaced)
+      await belowCap(trx, 'maintenance_windows', MAINTENANCE_WINDOWS_MAX, 'maintenance windows');
     await trx('maintenance_windows').insert(row);
     await recordAudit(
       trx,
