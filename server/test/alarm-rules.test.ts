@@ -265,6 +265,22 @@ describe.each(testDatabases())('alarm rules (%s)', (dbKind) => {
     expect(row.last_seen).toBeNull();
   });
 
+  it('a screen long in service still alarms after its state history was pruned', async () => {
+    await create('na-veteran');
+    await goOnline(['na-veteran']);
+    publish('na-veteran', 'telemetry', telemetry(boots.get('na-veteran')!.bootId, 1));
+    await waitFor(
+      async () => (await knex()('screens').where({ id: 'na-veteran' }).first()).telemetry !== null,
+      5000,
+      'telemetry stored',
+    );
+    // History maintenance drops state changes older than the retention (30 days by default).
+    await knex()('screen_state_history').where({ screen_id: 'na-veteran' }).delete();
+    await goDown(['na-veteran']);
+    await sweep();
+    expect(await openOf('na-veteran', 'lost')).toHaveLength(1);
+  });
+
   it('200 screens of one site lost at once give ONE new site alarm, no per-screen alarm, and one clear when they return', async () => {
     const ids = Array.from({ length: 200 }, (_, i) => `harbour-${String(i).padStart(3, '0')}`);
     const csv = [

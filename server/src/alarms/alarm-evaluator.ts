@@ -44,6 +44,8 @@ interface SweepRow {
   last_seen: string | number | null;
   tags: string;
   address: string | null;
+  /** 1 when the screen has ever sent telemetry (which only a connected agent does). */
+  has_telemetry: number | string;
 }
 
 export class AlarmEvaluator {
@@ -190,7 +192,8 @@ export class AlarmEvaluator {
             w.where('state', 'online').andWhere('last_seen', '<=', now - bounds.heartbeatTimeoutMs),
           ),
       )
-      .select('id', 'name', 'state', 'state_since', 'last_seen', 'tags', 'address');
+      .select('id', 'name', 'state', 'state_since', 'last_seen', 'tags', 'address')
+      .select(this.knex.raw('(case when telemetry is null then 0 else 1 end) as has_telemetry'));
 
     const sites = await openSiteAlarms(this.knex);
     const folded = new Set([...sites.values()].flatMap((s) => [...s.screenIds]));
@@ -224,7 +227,11 @@ export class AlarmEvaluator {
         severity: rule.severity[kind] ?? (kind === 'lost' ? 'critical' : 'warning'),
       });
     }
-    const activated = await this.everOnline(candidates.map((c) => c.id));
+    // Activated: it sent telemetry, or its state history (kept telemetryRetentionDays) has it online.
+    const activated = await this.everOnline(
+      candidates.filter((c) => Number(c.row.has_telemetry) !== 1).map((c) => c.id),
+    );
+    for (const c of candidates) if (Number(c.row.has_telemetry) === 1) activated.add(c.id);
     const plan = planStorms(
       candidates.filter((c) => activated.has(c.id)),
       sites,
