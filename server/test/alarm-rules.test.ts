@@ -13,6 +13,7 @@ import type {
   EffectiveRuleResponse,
   MaintenanceResponse,
 } from '../../protocol';
+import { Alarm as AlarmSchema } from '../../protocol';
 import { testDatabases } from '../../test/helpers/databases';
 import { telemetry } from '../../test/helpers/device';
 import {
@@ -319,6 +320,8 @@ describe.each(testDatabases())('alarm rules (%s)', (dbKind) => {
       count: 200,
     });
     expect(harbour.screenIds).toHaveLength(200);
+    // The wire shape is the protocol's (what consoles validate and cache).
+    expect(AlarmSchema.parse(harbour)).toEqual(harbour);
     expect(harbour.message).toMatch(/Site harbour: 200 screens down/);
     expect(sites.find((a) => a.site === '12 Quay Street')?.screenIds).toHaveLength(5);
     const perScreen = await knex()('alarms').whereIn('screen_id', ids);
