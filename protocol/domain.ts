@@ -73,7 +73,8 @@ export const Screen = z.object({
 });
 export type Screen = z.infer<typeof Screen>;
 
-export const AlarmKind = z.enum(['lost', 'offline', 'heartbeat', 'temperature', 'fault']);
+/** `site`: many screens of one site down together, grouped into one alarm (issue 14, storms). */
+export const AlarmKind = z.enum(['lost', 'offline', 'heartbeat', 'temperature', 'fault', 'site']);
 export type AlarmKind = z.infer<typeof AlarmKind>;
 export const AlarmStatus = z.enum(['active', 'acknowledged', 'cleared']);
 export type AlarmStatus = z.infer<typeof AlarmStatus>;
@@ -97,6 +98,10 @@ export const Alarm = z.object({
   clearedAt: ts.nullable(),
   /** Notes operators added, oldest first (issue 11). */
   notes: z.array(AlarmNote).optional(),
+  /** A `site` alarm's site (its screens' `site:NAME` tag, or their address); null otherwise. */
+  site: z.string().nullable().optional(),
+  /** A `site` alarm's screens, folded into it instead of alarming one by one. */
+  screenIds: z.array(z.string()).optional(),
   rev,
 });
 export type Alarm = z.infer<typeof Alarm>;

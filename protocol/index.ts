@@ -8,6 +8,7 @@ export * from './admin-screens';
 export * from './admin-users';
 export * from './audit';
 export * from './alarms';
+export * from './alarm-rules';
 export * from './conversations';
 export * from './screenshots';
 export * from './uptime';

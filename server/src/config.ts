@@ -51,6 +51,15 @@ export const ServerConfig = z.object({
     .int()
     .min(1000)
     .default(10 * 60_000),
+  /**
+   * Alarms: this many screens of one site down together make one site alarm instead of one
+   * alarm each (server/src/alarms/README.md, storms). 0 turns grouping off.
+   */
+  stormMinScreens: z.coerce
+    .number()
+    .int()
+    .refine((n) => n === 0 || n >= 2, 'MARQUEE_STORM_MIN_SCREENS must be 0 (off) or at least 2')
+    .default(5),
   /** How often alarm timers and command expiry are evaluated (against the database). */
   sweepMs: z.coerce.number().int().min(50).default(2000),
   /** Telemetry history: full resolution this long, then 5-minute averages; pruned after retention. */
@@ -130,6 +139,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     temperatureMaxC: env.MARQUEE_TEMPERATURE_MAX_C,
     flapTransitions: env.MARQUEE_FLAP_TRANSITIONS,
     flapWindowMs: env.MARQUEE_FLAP_WINDOW_MS,
+    stormMinScreens: env.MARQUEE_STORM_MIN_SCREENS,
     telemetryRawDays: env.MARQUEE_TELEMETRY_RAW_DAYS,
     telemetryRetentionDays: env.MARQUEE_TELEMETRY_RETENTION_DAYS,
     trustProxy: env.TRUST_PROXY,

@@ -30,6 +30,7 @@ import { screenshotsHandlers } from './screenshots-api';
 import { liveHandlers } from './live-handlers';
 import { mapTileHandlers } from './map-tiles';
 import { reportsHandlers } from './reports-api';
+import { alarmRulesHandlers } from './alarm-rules-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -554,6 +555,7 @@ export class ConsoleCore {
         return { rttMs: Math.round((performance.now() - started) * 10) / 10 };
       },
 
+      ...alarmRulesHandlers((method, path, body) => this.online(method, path, body)),
       ...liveHandlers({
         live: () => this.requireLive(),
         auditSession: () => this.auditSession(),

@@ -14,6 +14,10 @@ import type {
   PeopleResponse,
   Alarm,
   AuditPage,
+  AlarmRule,
+  AlarmRulesResponse,
+  MaintenanceResponse,
+  MaintenanceWindow,
   Command,
   Conversation,
   Message,
@@ -36,6 +40,10 @@ import {
   AnnouncementRequest,
   ConversationTitle,
   CreateConversationRequest,
+  AlarmRuleScope,
+  AlarmRuleSettings,
+  AlarmRuleTarget,
+  MaintenanceRequest,
 } from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
 import { TILE_MAX_ZOOM, TILE_TEMPLATE_MAX } from './map-tile-source';
@@ -287,6 +295,18 @@ export const consoleRequests = {
   // screenshots (issue 13): read on the server each time
   listScreenshots: z.object({ screenId: id }).strict(),
   getScreenshot: z.object({ screenId: id, shotId: id }).strict(),
+  // alarm rules (issue 14): read on the server while live; admins change them
+  listAlarmRules: z.object({}).strict(),
+  putAlarmRule: z
+    .object({ scope: AlarmRuleScope, target: AlarmRuleTarget, settings: AlarmRuleSettings })
+    .strict(),
+  deleteAlarmRule: z.object({ scope: AlarmRuleScope, target: AlarmRuleTarget }).strict(),
+  listMaintenance: z.object({}).strict(),
+  putMaintenance: MaintenanceRequest.extend({
+    scope: AlarmRuleScope,
+    target: AlarmRuleTarget,
+  }).strict(),
+  endMaintenance: z.object({ scope: AlarmRuleScope, target: AlarmRuleTarget }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -348,6 +368,13 @@ export interface ConsoleResponses {
   listScreenshots: ScreenshotList;
   /** The image as a data URL, with when it was captured. */
   getScreenshot: { id: string; capturedAt: number; dataUrl: string };
+  // alarm rules
+  listAlarmRules: AlarmRulesResponse;
+  putAlarmRule: { rule: AlarmRule };
+  deleteAlarmRule: { deleted: AlarmRule };
+  listMaintenance: MaintenanceResponse;
+  putMaintenance: { window: MaintenanceWindow };
+  endMaintenance: { ended: MaintenanceWindow };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

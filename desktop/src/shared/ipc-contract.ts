@@ -53,6 +53,13 @@ export const CONSOLE_METHODS = [
   // screenshots
   'listScreenshots',
   'getScreenshot',
+  // alarm rules
+  'listAlarmRules',
+  'putAlarmRule',
+  'deleteAlarmRule',
+  'listMaintenance',
+  'putMaintenance',
+  'endMaintenance',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

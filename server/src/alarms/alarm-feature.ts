@@ -7,6 +7,7 @@ import { FLEET_ROOM, watchesWholeFleet } from '../fleet/fleet-feature';
 import { requireRole, route, userOf } from '../http/middleware';
 import { AlarmEvaluator } from './alarm-evaluator';
 import { addAlarmNote } from './alarm-notes';
+import { alarmRulesRoutes } from './alarm-rules-routes';
 import { acknowledgeAlarm, alarmsInWindow, listAlarms } from './alarms-repo';
 
 export interface AlarmFeature extends Feature {
@@ -80,6 +81,10 @@ export function createAlarmFeature(
         }),
       );
       router.use(r);
+      // Rules and maintenance windows (issue 14): operators read, admins change.
+      router.use(
+        alarmRulesRoutes(ctx.knex, evaluator.policy, { minScreens: ctx.config.stormMinScreens }),
+      );
     },
     async sync(user, from, to) {
       if (!watchesWholeFleet(user)) return {};

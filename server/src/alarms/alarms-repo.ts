@@ -11,7 +11,7 @@ import { newId } from '../auth/tokens';
 import { reserveRevisions } from '../db/revisions';
 import { AppError } from '../errors';
 
-interface AlarmRow {
+export interface AlarmRow {
   id: string;
   screen_id: string;
   kind: AlarmKind;
@@ -27,6 +27,9 @@ interface AlarmRow {
   acknowledged_by_name?: string | null;
   /** JSON array of AlarmNote (migration 010). */
   notes?: string | null;
+  /** A site alarm's site and JSON array of screen ids (migration 013); null otherwise. */
+  site?: string | null;
+  screen_ids?: string | null;
   cleared_at: number | string | null;
   open_key: string | null;
   rev: number | string;
@@ -53,6 +56,8 @@ export function rowToAlarm(r: AlarmRow): Alarm {
     clearedAt: r.cleared_at === null ? null : Number(r.cleared_at),
     rev: Number(r.rev),
     notes: r.notes ? (JSON.parse(r.notes) as AlarmNote[]) : [],
+    // Only on site alarms, so every other alarm keeps its shape.
+    ...(r.site ? { site: r.site, screenIds: JSON.parse(r.screen_ids ?? '[]') as string[] } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ import { SettingsView } from './views/Settings';
 import { PeopleView } from './features/admin-users/PeopleView';
 import { AuditView } from './features/audit/AuditView';
 import { ReportsView } from './features/reports/ReportsView';
+import { AlarmRulesView } from './features/alarm-rules/AlarmRulesView';
 import { NewConversationView } from './features/conversations';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
@@ -64,6 +65,9 @@ function View({ route }: { route: Route }) {
     // reports
     case 'reports':
       return can(user, 'seeReports') ? <ReportsView /> : <NotForRole what="Reports" />;
+    // alarm rules
+    case 'alarmRules':
+      return can(user, 'seeAlarmRules') ? <AlarmRulesView /> : <NotForRole what="Alarm rules" />;
     case 'newConversation':
       return <NewConversationView screenId={route.screenId} />;
     case 'map':

@@ -13,6 +13,8 @@ import * as m008 from './008_screen_grants';
 import * as m009 from './009_command_sender_name';
 import * as m010 from './010_alarm_notes';
 import * as m011 from './011_no_credentials_for_retired';
+import * as m012 from './012_alarm_rules';
+import * as m013 from './013_site_alarms';
 import * as m016 from './016_screenshots';
 
 interface Migration {
@@ -31,6 +33,8 @@ const migrations: [string, Migration][] = [
   ['009_command_sender_name', m009],
   ['010_alarm_notes', m010],
   ['011_no_credentials_for_retired', m011],
+  ['012_alarm_rules', m012],
+  ['013_site_alarms', m013],
   ['016_screenshots', m016],
 ];
 

@@ -64,10 +64,17 @@ export const AlarmRow = memo(function AlarmRow({
             {kindLabel[alarm.kind]}
             {alarm.code && <span className="mono muted"> {alarm.code}</span>}
           </span>
-          {showScreen && (
-            <a className="alarm-screen" href={href.screen(alarm.screenId)} data-nav-open="">
-              {screenName ?? alarm.screenId}
-            </a>
+          {showScreen && alarm.kind === 'site' ? (
+            // A site alarm stands for many screens (issue 14, storms): no one screen to open.
+            <span className="alarm-screen" data-testid="alarm-site">
+              Site {alarm.site} · {alarm.screenIds?.length ?? alarm.count} screens
+            </span>
+          ) : (
+            showScreen && (
+              <a className="alarm-screen" href={href.screen(alarm.screenId)} data-nav-open="">
+                {screenName ?? alarm.screenId}
+              </a>
+            )
           )}
           {alarm.flapping && <span className="chip warn">flapping</span>}
           {alarm.count > 1 && <span className="chip">×{alarm.count}</span>}

@@ -15,7 +15,8 @@ interface Item {
     | 'settings'
     | 'people'
     | 'audit'
-    | 'reports';
+    | 'reports'
+    | 'alarmRules';
   label: string;
   icon: IconName;
   href: string;
@@ -40,6 +41,15 @@ const items: Item[] = [
     href: href.alarms(),
     active: (r) => r.view === 'alarms',
     needs: 'seeAlarms',
+  },
+  // alarm rules
+  {
+    id: 'alarmRules',
+    label: 'Alarm rules',
+    icon: 'gear',
+    href: href.alarmRules(),
+    active: (r) => r.view === 'alarmRules',
+    needs: 'seeAlarmRules',
   },
   {
     id: 'messages',

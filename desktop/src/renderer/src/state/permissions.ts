@@ -16,7 +16,10 @@ export type Ability =
   | 'seeReports'
   // conversations: staff open groups and manage participants; admins announce to everyone
   | 'manageConversations'
-  | 'sendAnnouncements';
+  | 'sendAnnouncements'
+  // alarm rules (issue 14): operators read them, admins change them
+  | 'seeAlarmRules'
+  | 'manageAlarmRules';
 
 const abilities: Record<Role, ReadonlySet<Ability>> = {
   admin: new Set([
@@ -28,8 +31,16 @@ const abilities: Record<Role, ReadonlySet<Ability>> = {
     'seeReports',
     'manageConversations',
     'sendAnnouncements',
+    'seeAlarmRules',
+    'manageAlarmRules',
   ]),
-  operator: new Set(['sendCommands', 'seeAlarms', 'manageConversations', 'seeReports']),
+  operator: new Set([
+    'sendCommands',
+    'seeAlarms',
+    'manageConversations',
+    'seeReports',
+    'seeAlarmRules',
+  ]),
   advertiser: new Set(),
 };
 

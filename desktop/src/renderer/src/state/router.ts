@@ -14,6 +14,8 @@ export type Route =
   | { view: 'audit' }
   // reports
   | { view: 'reports' }
+  // alarm rules
+  | { view: 'alarmRules' }
   // conversations: start one (optionally about a screen)
   | { view: 'newConversation'; screenId: string | null }
   // map (issue 13)
@@ -51,6 +53,9 @@ export function parseRoute(hash: string): Route {
     // reports
     case 'reports':
       return { view: 'reports' };
+    // alarm rules
+    case 'alarm-rules':
+      return { view: 'alarmRules' };
     case 'conversations':
       return { view: 'newConversation', screenId: parts[2] || null };
     case 'map':
@@ -73,6 +78,8 @@ export const href = {
   audit: () => '#/audit',
   // reports
   reports: () => '#/reports',
+  // alarm rules
+  alarmRules: () => '#/alarm-rules',
   newConversation: (screenId?: string | null) =>
     screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
   map: () => '#/map',

@@ -5,6 +5,7 @@ import { AlarmRow } from '../components/AlarmRow';
 import { Empty } from '../components/common';
 import { alarmMatches, NO_ALARM_FILTER, type AlarmFilter } from '../features/alarms/alarm-filter';
 import { AlarmFilters, BulkAck } from '../features/alarms/AlarmToolbar';
+import { AlarmsMaintenance } from '../features/alarm-rules/MaintenanceNote';
 
 const SEVERITIES: Alarm['severity'][] = ['critical', 'warning', 'info'];
 const HISTORY_PAGE = 100;
@@ -59,6 +60,10 @@ export function AlarmsView() {
     [open, groupLimit],
   );
 
+  const screenNames = useMemo(
+    () => new Map([...screens.values()].map((s) => [s.id, s.name])),
+    [screens],
+  );
   const openTotal = SEVERITIES.reduce((n, s) => n + open[s].length, 0);
 
   return (
@@ -80,6 +85,7 @@ export function AlarmsView() {
         </div>
       </div>
 
+      <AlarmsMaintenance names={screenNames} />
       <AlarmFilters filter={filter} onChange={setFilter} />
       <BulkAck selectable={selectable} selected={selected} onSelect={setSelected} />
       {openTotal === 0 && (

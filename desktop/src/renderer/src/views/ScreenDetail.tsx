@@ -23,6 +23,7 @@ import { ScreenAdminPanel } from '../features/admin-screens/ScreenAdminPanel';
 import { useCurrentValue } from '../features/bulk-commands/current-value';
 import { StartConversationLink } from '../features/conversations';
 import { ScreenshotsPanel } from '../features/screenshots';
+import { ScreenMaintenance } from '../features/alarm-rules/MaintenanceNote';
 
 const MAX_POINTS = 720;
 
@@ -502,6 +503,7 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
         </div>
       </div>
 
+      <ScreenMaintenance screen={screen} />
       <div className="detail-grid">
         <section className="panel" aria-labelledby="now-title">
           <h2 id="now-title">Now playing</h2>

@@ -28,4 +28,5 @@ export const kindLabel: Record<Alarm['kind'], string> = {
   heartbeat: 'Missed heartbeats',
   temperature: 'Temperature',
   fault: 'Fault',
+  site: 'Site outage',
 };
