@@ -27,6 +27,7 @@ import type { IngestHandlers } from './fleet/ingest';
 import { createChatFeature, type ChatFeature } from './chat/chat-feature';
 import { createAdminScreensFeature } from './admin-screens/admin-screens-feature';
 import { createAdminUsersFeature } from './admin-users/admin-users-feature';
+import { createDesiredStateFeature } from './desired-state/desired-feature';
 import { verifyDeviceCredentials } from './fleet/screens-repo';
 import { authRoutes } from './http/auth-routes';
 import { errorHandler, requireUser } from './http/middleware';
@@ -199,6 +200,7 @@ export async function startServer(
     });
     let link: MqttLink | null = null;
     const commands = createCommandFeature(ctx, fleet.state, () => link);
+    const desired = createDesiredStateFeature(ctx, { fleet: fleet.state, link: () => link });
     const events = new EventStore(db.knex, log);
     // Events and command results are acknowledged to the broker once stored (durable-ingest.ts).
     const durable = bindDurableIngest(handlers, {
@@ -215,6 +217,7 @@ export async function startServer(
       onScreenChanged: (screenId) => {
         const screen = fleet.state.get(screenId);
         if (screen) alarms.evaluator.onTelemetry(screen);
+        desired.onScreenChanged(screenId);
       },
       onStateChanged: (screen, previous) => {
         chat.notifier
@@ -240,6 +243,7 @@ export async function startServer(
       createAdminScreensFeature(ctx, { fleet: fleet.state, sessions: deviceSessions, mqttUrl }),
       adminUsers,
       createAuditFeature(ctx),
+      desired,
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.
@@ -325,7 +329,10 @@ export async function startServer(
       ...mqttAuth,
       log,
       onMessage: (topic, payload) => durable.onMessage(topic, payload),
-      onReconnect: () => commands.onLinkUp(),
+      onReconnect: () => {
+        commands.onLinkUp();
+        desired.onLinkUp();
+      },
     });
     const mqttLink = link;
     cleanups.push(() => mqttLink.close());

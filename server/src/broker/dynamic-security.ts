@@ -56,6 +56,8 @@ export function deviceAcls(screenId: string) {
       allow: true,
     })),
     { acltype: 'subscribeLiteral', topic: `${own}/cmd/+`, allow: true },
+    // Its retained desired state (server/src/desired-state/).
+    { acltype: 'subscribeLiteral', topic: `${own}/desired`, allow: true },
   ];
 }
 

@@ -13,6 +13,7 @@ import * as m008 from './008_screen_grants';
 import * as m009 from './009_command_sender_name';
 import * as m010 from './010_alarm_notes';
 import * as m011 from './011_no_credentials_for_retired';
+import * as m017 from './017_desired_state';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const migrations: [string, Migration][] = [
   ['009_command_sender_name', m009],
   ['010_alarm_notes', m010],
   ['011_no_credentials_for_retired', m011],
+  ['017_desired_state', m017],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
