@@ -131,16 +131,16 @@ export function startSession(
       ready();
       return;
     }
-    const commandTopic = topics.commandWildcard(screenId);
-    const desiredTopic = topics.desired(screenId);
-    client.subscribe([commandTopic, desiredTopic], { qos: 1 }, (err, granted) => {
-      const refused = (topic: string) => granted?.some((g) => g.topic === topic && g.qos >= 128);
-      if (err || refused(commandTopic)) {
+    // Desired state on its own SUBSCRIBE: a broker whose ACL predates it refuses only that one
+    // (mqtt.js fails a whole SUBSCRIBE when one topic is refused), and commands still arrive.
+    client.subscribe(topics.desired(screenId), { qos: 1 }, (err) => {
+      if (err) log.warn('subscribe to desired state refused', { error: errorText(err) });
+    });
+    client.subscribe(topics.commandWildcard(screenId), { qos: 1 }, (err, granted) => {
+      const refused = granted?.some((g) => g.qos >= 128);
+      if (err || refused) {
         // The link is up but commands cannot arrive (an ACL, most likely); say so loudly.
         log.error('subscribe to commands failed', { error: err ? errorText(err) : 'refused' });
-      } else if (refused(desiredTopic)) {
-        // A server from before desired state: the agent keeps applying what it has on disk.
-        log.warn('subscribe to desired state refused (the broker ACL predates it)');
       } else if (!first) {
         log.info('resubscribed (broker had no session)');
       }

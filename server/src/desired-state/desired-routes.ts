@@ -120,7 +120,8 @@ export function desiredRoutes(deps: DesiredRoutesDeps): Router {
     '/tags/desired',
     route(async (_req, res) => {
       staff(res);
-      res.json({ tags: [...store.tagSpecs.values()] } satisfies TagDesiredListResponse);
+      const tags = [...store.tagSpecs.values()].sort((a, b) => a.tag.localeCompare(b.tag));
+      res.json({ tags } satisfies TagDesiredListResponse);
     }),
   );
 
