@@ -253,7 +253,7 @@ describe.each(testDatabases())('desired state (%s)', (dbKind) => {
       protocolVersion: 4,
       reconnectPeriod: 0,
     });
-    const closed = new Promise((r) => forger.once('close', r));
+    const closed = new Promise<void>((r) => forger.once('close', () => r()));
     forger.publish(topics.desired('ds-t2'), '{"forged":true}', { qos: 1 }, () => undefined);
     await closed;
     forger.end(true);
