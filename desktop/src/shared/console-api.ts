@@ -20,6 +20,9 @@ import type {
   Notification,
   PresenceStatus,
   Screen,
+  ScreenDesiredResponse,
+  TagDesired,
+  TagDesiredListResponse,
   SessionEndReason,
   TelemetrySummary,
   User,
@@ -260,6 +263,14 @@ export const consoleRequests = {
   addParticipant: z.object({ conversationId: id, userId: id }).strict(),
   removeParticipant: z.object({ conversationId: id, userId: id }).strict(),
   sendAnnouncement: AnnouncementRequest,
+  // desired state (issue 13): live only; the server validates the spec and words what it refuses
+  getScreenDesired: z.object({ screenId: id }).strict(),
+  setScreenDesired: z.object({ screenId: id, spec: z.record(z.string(), z.unknown()) }).strict(),
+  listTagDesired: z.object({}).strict(),
+  setTagDesired: z
+    .object({ tag: z.string().min(1).max(64), spec: z.record(z.string(), z.unknown()) })
+    .strict(),
+  clearTagDesired: z.object({ tag: z.string().min(1).max(64) }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -310,6 +321,12 @@ export interface ConsoleResponses {
   addParticipant: { conversation: Conversation };
   removeParticipant: { conversation: Conversation };
   sendAnnouncement: { notified: number };
+  // desired state
+  getScreenDesired: ScreenDesiredResponse;
+  setScreenDesired: ScreenDesiredResponse;
+  listTagDesired: TagDesiredListResponse;
+  setTagDesired: TagDesired;
+  clearTagDesired: { deleted: boolean };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

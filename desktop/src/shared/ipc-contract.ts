@@ -45,6 +45,12 @@ export const CONSOLE_METHODS = [
   'addParticipant',
   'removeParticipant',
   'sendAnnouncement',
+  // desired state
+  'getScreenDesired',
+  'setScreenDesired',
+  'listTagDesired',
+  'setTagDesired',
+  'clearTagDesired',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

@@ -74,7 +74,7 @@ const comparators: Record<FleetSort, (a: Row, b: Row) => number> = {
 
 export function filterAndSort(
   screens: Map<string, Screen>,
-  prefs: Pick<FleetPrefs, 'state' | 'tag' | 'sort' | 'reverse' | 'showRetired'>,
+  prefs: Pick<FleetPrefs, 'state' | 'tag' | 'sort' | 'reverse' | 'showRetired' | 'drift'>,
   search: string,
   trouble: TroubleContext = { worstAlarm: new Map(), now: Date.now() },
 ): string[] {
@@ -85,6 +85,7 @@ export function filterAndSort(
     if (s.retired && !prefs.showRetired) continue;
     if (prefs.state !== 'all' && s.state !== prefs.state) continue;
     if (prefs.tag && !s.tags.includes(prefs.tag)) continue;
+    if (prefs.drift && !s.desired?.drift.length) continue;
     if (q && !searchKey(s).includes(q)) continue;
     list.push({
       s,
