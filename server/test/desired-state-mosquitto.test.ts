@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateScreenResponse, ScreenDesiredResponse } from '../../protocol';
+import mqtt from 'mqtt';
+import { topics, type CreateScreenResponse, type ScreenDesiredResponse } from '../../protocol';
+import { deviceRole } from '../../server/src/broker/dynamic-security';
 import { writeDynsecConfig } from '../../server/src/broker/mosquitto-auth';
 import { api, login, startTestServer, waitFor, type TestServer } from '../../test/helpers/server';
 import { startDesiredAgent, type DesiredTestAgent } from './helpers/desired-agents';
@@ -80,5 +82,54 @@ describe('desired state on Mosquitto with dynamic security', () => {
       5000,
       'the agent reports the version it applies',
     );
+  });
+
+  it('a role made before desired state gains the ACL when the credentials are rotated', async () => {
+    await agent?.agent.stop();
+    agent = undefined;
+    // Make dyn-desired's role look like one from before this feature: without the ACL.
+    const control = await mqtt.connectAsync(broker.url, {
+      ...DYNSEC_ADMIN,
+      clientId: 'desired-test-control',
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+    });
+    await control.subscribeAsync('$CONTROL/dynamic-security/v1/response', { qos: 1 });
+    const answered = new Promise<string>((r) =>
+      control.once('message', (_t, p) => r(p.toString())),
+    );
+    await control.publishAsync(
+      '$CONTROL/dynamic-security/v1',
+      JSON.stringify({
+        commands: [
+          {
+            command: 'removeRoleACL',
+            rolename: deviceRole('dyn-desired'),
+            acltype: 'subscribeLiteral',
+            topic: topics.desired('dyn-desired'),
+          },
+        ],
+      }),
+      { qos: 1 },
+    );
+    expect(await answered).not.toMatch(/"error"/);
+    await control.endAsync();
+
+    const rotated = await api<{ credentials: { password: string } }>(
+      server,
+      'POST',
+      '/api/screens/dyn-desired/credentials',
+      undefined,
+      token,
+    );
+    expect(rotated.status).toBe(200);
+    await api(server, 'PUT', '/api/screens/dyn-desired/desired', { brightness: 41 }, token);
+    agent = await startDesiredAgent({
+      screenId: 'dyn-desired',
+      password: rotated.body.credentials.password,
+      brokerUrl: broker.url,
+    });
+    await waitFor(async () => (await agent!.display()).brightness === 41, 5000, 'display at 41');
+    expect(agent.lines.join('\n')).not.toMatch(/subscribe to desired state refused/);
   });
 });

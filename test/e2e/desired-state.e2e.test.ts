@@ -19,6 +19,8 @@ import { launchBrowser } from '../helpers/browser';
 import { api, login, startTestServer, type TestServer } from '../helpers/server';
 
 const poll = { timeout: 15_000, interval: 100 };
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `/tmp/desired-state-${name}.png`, fullPage: true });
 const OPERATOR = { name: 'Olga Ops', email: 'olga@ops.test', password: 'olga-operator-123' };
 
 describe('desired state in Chromium', () => {
@@ -138,6 +140,8 @@ describe('desired state in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('desired-apply-error').textContent(), poll)
       .toContain('simulated failure');
+    await page.getByTestId('desired-state').scrollIntoViewIfNeeded();
+    await shot(page, 'drift');
 
     await page.goto(`${host.url}/#/fleet`);
     await page.getByTestId('fleet-filter-drift').check();
@@ -151,6 +155,7 @@ describe('desired state in Chromium', () => {
       )
       .toEqual(['e2e-stuck']);
     await page.getByTestId('tile-drift').waitFor();
+    await shot(page, 'fleet-drift-filter');
     await page.getByTestId('fleet-filter-drift').uncheck();
   });
 
