@@ -23,6 +23,7 @@ import {
   connectSocket,
   emitAck,
   login,
+  startRestartableServer,
   startTestServer,
   waitFor,
   type TestServer,
@@ -379,5 +380,61 @@ describe.each(testDatabases())('desired state (%s)', (dbKind) => {
     await waitFor(async () => (await fine.display()).brightness === 36, 5000, 'display at 36');
     await waitFor(() => view('ds-a')?.drift.length === 0, 5000, 'drift cleared');
     socket.close();
+  });
+});
+
+describe.each(testDatabases())('desired state across a server restart (%s)', (dbKind) => {
+  it('keeps specs, views and versions; a restarted server publishes the same version again', async () => {
+    const server = await startRestartableServer(dbKind, { desiredTimeZone: 'UTC' });
+    try {
+      const token = (await login(server)).token;
+      const created = await api<CreateScreenResponse>(
+        server,
+        'POST',
+        '/api/screens',
+        { id: 'ds-r', name: 'Restart', tags: ['hall'] },
+        token,
+      );
+      await api(server, 'PUT', '/api/tags/hall/desired', { brightness: 44 }, token);
+      const set = await api<ScreenDesiredResponse>(
+        server,
+        'PUT',
+        '/api/screens/ds-r/desired',
+        { power: 'off' },
+        token,
+      );
+      const version = set.body.effective!.version;
+      await server.stopServer();
+      await server.startAgain();
+      const again = (await login(server)).token;
+      const after = await api<ScreenDesiredResponse>(
+        server,
+        'GET',
+        '/api/screens/ds-r/desired',
+        undefined,
+        again,
+      );
+      expect(after.body.own).toEqual({ power: 'off' });
+      expect(after.body.tags.map((t) => t.tag)).toEqual(['hall']);
+      expect(after.body.effective).toMatchObject({ version, brightness: 44, power: 'off' });
+      // The embedded broker lost its retained copies with the restart: the new one has them again.
+      const device = await mqtt.connectAsync(server.mqttUrl, {
+        clientId: 'ds-r',
+        username: 'ds-r',
+        password: created.body.credentials.password,
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+      });
+      const got = new Promise<string>((r) => device.once('message', (_t, p) => r(p.toString())));
+      await device.subscribeAsync(topics.desired('ds-r'), { qos: 1 });
+      expect(DesiredStatePayload.parse(JSON.parse(await got))).toMatchObject({
+        version,
+        brightness: 44,
+        power: 'off',
+      });
+      await device.endAsync();
+    } finally {
+      await server.stop();
+    }
   });
 });
