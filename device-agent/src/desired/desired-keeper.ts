@@ -148,9 +148,12 @@ export class DesiredKeeper {
         failures.push(`${what}: ${errorText(err)}`);
       }
     }
-    this.error = failures.length ? failures.join('; ').slice(0, 300) : null;
-    if (this.error) {
-      this.deps.log.warn('desired state not applied', { reason, error: this.error });
+    const error = failures.length ? failures.join('; ').slice(0, 300) : null;
+    // A panel that keeps failing is retried every check, but said once per new reason.
+    if (error && error !== this.error)
+      this.deps.log.warn('desired state not applied', { reason, error });
+    this.error = error;
+    if (error) {
       // Try again at the next check instead of giving up until something else changes.
       this.applied = null;
     }
