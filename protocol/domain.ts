@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CommandType, Content, DisplayPower, ScreenState, FaultSeverity } from './mqtt';
 import { SCREEN_ID_PATTERN } from './topics';
 import { AlarmNote } from './alarms';
+import { DesiredReport, ScreenDesired } from './desired-state';
 
 const ts = z.number().int().nonnegative();
 const rev = z.number().int().nonnegative();
@@ -48,6 +49,8 @@ export const TelemetrySummary = z.object({
     })
     .nullable()
     .optional(),
+  /** The desired state the agent reports applying (issue 13); absent from older agents. */
+  desired: DesiredReport.optional(),
 });
 export type TelemetrySummary = z.infer<typeof TelemetrySummary>;
 
@@ -69,6 +72,8 @@ export const Screen = z.object({
   agentVersion: z.string().nullable(),
   capabilities: z.array(CommandType),
   telemetry: TelemetrySummary.nullable(),
+  /** Effective desired state and its drift (server/src/desired-state/); absent: never managed. */
+  desired: ScreenDesired.nullable().optional(),
   rev,
 });
 export type Screen = z.infer<typeof Screen>;

@@ -12,3 +12,4 @@ export * from './alarm-rules';
 export * from './conversations';
 export * from './screenshots';
 export * from './uptime';
+export * from './desired-state';

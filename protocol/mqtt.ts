@@ -9,6 +9,7 @@
  * so the Last Will fires as soon as the broker notices the connection is gone.
  */
 import { z } from 'zod';
+import { DesiredReport } from './desired-state';
 
 /** Largest MQTT payload the server will parse; bigger ones are rejected unread. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024;
@@ -69,6 +70,8 @@ export const TelemetryPayload = z.object({
       txBytes: z.number().nonnegative().optional(),
     })
     .nullable(),
+  /** The desired state the agent applies (issue 13). Optional: older agents send none. */
+  desired: DesiredReport.optional(),
 });
 export type TelemetryPayload = z.infer<typeof TelemetryPayload>;
 

@@ -16,6 +16,8 @@ export const topics = {
   command: (screenId: string, commandId: string) => `${TOPIC_ROOT}/${screenId}/cmd/${commandId}`,
   commandResult: (screenId: string, commandId: string) =>
     `${TOPIC_ROOT}/${screenId}/cmd/${commandId}/result`,
+  /** Server → agent, retained: the screen's effective desired state (protocol/desired-state.ts). */
+  desired: (screenId: string) => `${TOPIC_ROOT}/${screenId}/desired`,
   /** What an agent subscribes to: every command addressed to it. */
   commandWildcard: (screenId: string) => `${TOPIC_ROOT}/${screenId}/cmd/+`,
   /** What the server subscribes to: everything agents publish. */
@@ -28,7 +30,7 @@ export const topics = {
 } as const;
 
 export type ParsedTopic =
-  | { kind: 'state' | 'telemetry' | 'events'; screenId: string }
+  | { kind: 'state' | 'telemetry' | 'events' | 'desired'; screenId: string }
   | { kind: 'command' | 'commandResult'; screenId: string; commandId: string };
 
 /** Parses a topic under the Marquee root; returns null for anything else. */
@@ -40,7 +42,10 @@ export function parseTopic(topic: string): ParsedTopic | null {
   const rest = parts.slice(4);
   if (
     rest.length === 1 &&
-    (rest[0] === 'state' || rest[0] === 'telemetry' || rest[0] === 'events')
+    (rest[0] === 'state' ||
+      rest[0] === 'telemetry' ||
+      rest[0] === 'events' ||
+      rest[0] === 'desired')
   ) {
     return { kind: rest[0], screenId };
   }

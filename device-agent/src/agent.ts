@@ -5,11 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { topics, type CommandType } from '../../protocol';
+import { parseTopic, topics, type CommandType } from '../../protocol';
 import { capabilitiesOf } from './commands/capabilities';
 import { CommandLedger } from './commands/command-ledger';
 import { CommandRunner } from './commands/command-runner';
 import type { AgentConfig } from './config';
+import { DesiredFile } from './desired/desired-file';
+import { DesiredKeeper } from './desired/desired-keeper';
+import { displaySetter } from './desired/display-setter';
 import { createLogger, errorText, type Logger } from './log';
 import { createPlayer } from './player/create-player';
 import type { Player, PlayerEvent } from './player/player';
@@ -27,6 +30,8 @@ export interface StartAgentOptions {
   log?: Logger;
   /** A player other than the one the config describes (tests, embedding). */
   player?: Player;
+  /** The clock the desired-state schedule follows (tests move it across boundaries). */
+  now?: () => number;
 }
 
 export interface Agent {
@@ -43,6 +48,8 @@ export interface Agent {
   stop(): Promise<void>;
   /** Drops the link without DISCONNECT, as a crash would: the broker sends the Will. */
   destroy(): void;
+  /** Resolves when desired-state applications in progress are done (tests). */
+  desiredSettled(): Promise<void>;
 }
 
 export async function startAgent(
@@ -66,18 +73,31 @@ export async function startAgent(
   const capabilities = capabilitiesOf(config, player, screenshots.available);
   const stamper = new Stamper();
   let stopped = false;
+  // Desired state is applied from disk before the session starts: no network needed.
+  const desired = new DesiredKeeper({
+    file: new DesiredFile(config.dataDir, config.queue.fsync),
+    setDisplay: displaySetter(config, player),
+    onApplied: () => telemetry.soon(),
+    log,
+    now: opts.now ?? Date.now,
+    checkMs: config.desiredCheckMs,
+  });
 
   const session = startSession(
     config,
     stamper,
     capabilities,
     {
-      onConnect: () => {
+      onConnect: (info) => {
         sender.pump();
         telemetry.now();
+        if (!info.first) desired.reapply('reconnect');
       },
       onDisconnect: () => {},
-      onMessage: (topic, payload) => runner.handle(topic, payload),
+      onMessage: (topic, payload) => {
+        if (parseTopic(topic)?.kind === 'desired') desired.handle(payload);
+        else runner.handle(topic, payload);
+      },
     },
     log,
   );
@@ -92,6 +112,8 @@ export async function startAgent(
       return;
     }
     if (event.kind === 'fault' || event.kind === 'reboot') log.info(event.kind, { ...event });
+    // A player that reboots in place comes back at its own defaults: set it again.
+    if (event.kind === 'reboot') desired.reapply('reboot');
     sender.pump();
   }
 
@@ -118,8 +140,10 @@ export async function startAgent(
     session,
     stamper,
     log,
+    desired: () => desired.report(),
   });
 
+  desired.start();
   player.start({ event: report, changed: () => telemetry.soon() });
   telemetry.start();
   screenshots.start();
@@ -133,6 +157,7 @@ export async function startAgent(
 
   function halt(): void {
     stopped = true;
+    desired.stop();
     player.stop();
     telemetry.stop();
     screenshots.stop();
@@ -156,6 +181,7 @@ export async function startAgent(
       ledger.close();
       log.info('agent stopped');
     },
+    desiredSettled: () => desired.settled(),
     destroy() {
       if (stopped) return;
       halt();

@@ -155,6 +155,8 @@ const SimulatedPlayerConfig = z
     simulateSystem: z.boolean().default(false),
     /** Commands the simulated player carries out itself. */
     commands: z.array(CommandType).default([...commandTypes]),
+    /** The simulated panel refuses brightness and power changes (to see drift in tests). */
+    displayFails: z.boolean().default(false),
   })
   .strict();
 
@@ -211,6 +213,8 @@ export const AgentConfig = z
     /** Holds the event queue and the record of commands already run. */
     dataDir: z.string().min(1),
     telemetryIntervalMs: z.number().int().min(100).default(10_000),
+    /** How often the desired power schedule is checked against the clock (device-agent/README.md). */
+    desiredCheckMs: z.number().int().min(10).max(60_000).default(15_000),
     /**
      * MQTT 5 Will Delay Interval. 0: the console learns of a crash at once (≤ 2 s); short
      * blips are absorbed by the server's alarm grace period, not by hiding the state.

@@ -29,6 +29,7 @@ import { createChatFeature, type ChatFeature } from './chat/chat-feature';
 import { createAdminScreensFeature } from './admin-screens/admin-screens-feature';
 import { createAdminUsersFeature } from './admin-users/admin-users-feature';
 import { createScreenshotsFeature } from './screenshots/screenshots-feature';
+import { createDesiredStateFeature } from './desired-state/desired-feature';
 import { verifyDeviceCredentials } from './fleet/screens-repo';
 import { authRoutes } from './http/auth-routes';
 import { errorHandler, requireUser } from './http/middleware';
@@ -207,6 +208,7 @@ export async function startServer(
       advertiserScreens: (userId) => adminUsers.visibleScreens(userId),
       commands: () => commands,
     });
+    const desired = createDesiredStateFeature(ctx, { fleet: fleet.state, link: () => link });
     const events = new EventStore(db.knex, log);
     // Events and command results are acknowledged to the broker once stored (durable-ingest.ts).
     const durable = bindDurableIngest(handlers, {
@@ -223,6 +225,7 @@ export async function startServer(
       onScreenChanged: (screenId) => {
         const screen = fleet.state.get(screenId);
         if (screen) alarms.evaluator.onTelemetry(screen);
+        desired.onScreenChanged(screenId);
       },
       onStateChanged: (screen, previous) => {
         chat.notifier
@@ -250,6 +253,7 @@ export async function startServer(
       createAuditFeature(ctx),
       screenshots,
       createUptimeFeature(ctx),
+      desired,
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.
@@ -336,7 +340,10 @@ export async function startServer(
       ...mqttAuth,
       log,
       onMessage: (topic, payload) => durable.onMessage(topic, payload),
-      onReconnect: () => commands.onLinkUp(),
+      onReconnect: () => {
+        commands.onLinkUp();
+        desired.onLinkUp();
+      },
     });
     const mqttLink = link;
     cleanups.push(() => mqttLink.close());

@@ -60,6 +60,10 @@ export const ServerConfig = z.object({
     .int()
     .refine((n) => n === 0 || n >= 2, 'MARQUEE_STORM_MIN_SCREENS must be 0 (off) or at least 2')
     .default(5),
+  /** Desired state: a screen reporting other than desired this long is drift (server/src/desired-state/). */
+  driftGraceMs: z.coerce.number().int().min(0).default(15_000),
+  /** Desired state: the time zone of schedules that name none (default: the server's own). */
+  desiredTimeZone: z.string().optional(),
   /** How often alarm timers and command expiry are evaluated (against the database). */
   sweepMs: z.coerce.number().int().min(50).default(2000),
   /** Telemetry history: full resolution this long, then 5-minute averages; pruned after retention. */
@@ -135,6 +139,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     statusTickMs: env.MARQUEE_STATUS_TICK_MS,
     logLevel: env.LOG_LEVEL,
     alarmGraceMs: env.MARQUEE_ALARM_GRACE_MS,
+    driftGraceMs: env.MARQUEE_DRIFT_GRACE_MS,
+    desiredTimeZone: env.MARQUEE_TIME_ZONE || undefined,
     heartbeatTimeoutMs: env.MARQUEE_HEARTBEAT_TIMEOUT_MS,
     temperatureMaxC: env.MARQUEE_TEMPERATURE_MAX_C,
     flapTransitions: env.MARQUEE_FLAP_TRANSITIONS,

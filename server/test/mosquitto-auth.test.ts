@@ -110,6 +110,42 @@ describe('Mosquitto password file and ACL', () => {
     await serverClient.endAsync();
   });
 
+  it('lets a device read its own retained desired state only, and never write it', async () => {
+    const serverClient = await mqtt.connectAsync(url(), {
+      ...serverLogin,
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+    });
+    await serverClient.publishAsync(topics.desired('mq-a'), '{"for":"a"}', {
+      qos: 1,
+      retain: true,
+    });
+    await serverClient.publishAsync(topics.desired('mq-b'), '{"for":"b"}', {
+      qos: 1,
+      retain: true,
+    });
+    const a = await device('mq-a');
+    const seen: string[] = [];
+    a.on('message', (topic, payload) => seen.push(`${topic} ${payload.toString()}`));
+    await a.subscribeAsync(topics.desired('mq-a'), { qos: 1 });
+    await a.subscribeAsync(topics.desired('mq-b'), { qos: 1 }).catch(() => undefined);
+    await a
+      .publishAsync(topics.desired('mq-a'), '{"forged":true}', { qos: 1, retain: true })
+      .catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual([`${topics.desired('mq-a')} {"for":"a"}`]);
+    // The retained copy is still the server's.
+    const again = await device('mq-a', 'mq-a');
+    const retained = new Promise<string>((r) => again.once('message', (_t, p) => r(p.toString())));
+    await again.subscribeAsync(topics.desired('mq-a'), { qos: 1 });
+    expect(await retained).toBe('{"for":"a"}');
+    for (const id of ['mq-a', 'mq-b'])
+      await serverClient.publishAsync(topics.desired(id), '', { qos: 1, retain: true });
+    await again.endAsync();
+    await a.endAsync(true);
+    await serverClient.endAsync();
+  });
+
   it("a device cannot take over another device's client id nor the server's", async () => {
     const serverClient = await mqtt.connectAsync(url(), {
       ...serverLogin,

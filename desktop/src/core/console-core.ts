@@ -31,6 +31,7 @@ import { liveHandlers } from './live-handlers';
 import { mapTileHandlers } from './map-tiles';
 import { reportsHandlers } from './reports-api';
 import { alarmRulesHandlers } from './alarm-rules-api';
+import { desiredStateHandlers } from './desired-state-handlers';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -566,6 +567,7 @@ export class ConsoleCore {
         live: () => this.requireLive(),
         connected: () => this.engine.connected,
       }),
+      ...desiredStateHandlers((method, path, body) => this.online(method, path, body)),
     };
   }
 

@@ -25,6 +25,9 @@ import type {
   PresenceStatus,
   Screen,
   ScreenshotList,
+  ScreenDesiredResponse,
+  TagDesired,
+  TagDesiredListResponse,
   SessionEndReason,
   TelemetrySummary,
   UptimeReport,
@@ -307,6 +310,14 @@ export const consoleRequests = {
     target: AlarmRuleTarget,
   }).strict(),
   endMaintenance: z.object({ scope: AlarmRuleScope, target: AlarmRuleTarget }).strict(),
+  // desired state (issue 13): live only; the server validates the spec and words what it refuses
+  getScreenDesired: z.object({ screenId: id }).strict(),
+  setScreenDesired: z.object({ screenId: id, spec: z.record(z.string(), z.unknown()) }).strict(),
+  listTagDesired: z.object({}).strict(),
+  setTagDesired: z
+    .object({ tag: z.string().min(1).max(64), spec: z.record(z.string(), z.unknown()) })
+    .strict(),
+  clearTagDesired: z.object({ tag: z.string().min(1).max(64) }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -375,6 +386,12 @@ export interface ConsoleResponses {
   listMaintenance: MaintenanceResponse;
   putMaintenance: { window: MaintenanceWindow };
   endMaintenance: { ended: MaintenanceWindow };
+  // desired state
+  getScreenDesired: ScreenDesiredResponse;
+  setScreenDesired: ScreenDesiredResponse;
+  listTagDesired: TagDesiredListResponse;
+  setTagDesired: TagDesired;
+  clearTagDesired: { deleted: boolean };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -60,6 +60,12 @@ export const CONSOLE_METHODS = [
   'listMaintenance',
   'putMaintenance',
   'endMaintenance',
+  // desired state
+  'getScreenDesired',
+  'setScreenDesired',
+  'listTagDesired',
+  'setTagDesired',
+  'clearTagDesired',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

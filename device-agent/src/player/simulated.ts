@@ -12,6 +12,8 @@ import type { Player, PlayerEvent, PlayerListeners, PlayerReading } from './play
 
 const HOUR_MS = 3_600_000;
 const REBOOT_DOWNTIME_MS = 8_000;
+const FACTORY_BRIGHTNESS = 100;
+const PANEL_FAILURE = 'panel did not answer (simulated failure: player.displayFails)';
 
 interface ActiveFault {
   code: string;
@@ -93,6 +95,9 @@ export function createSimulatedPlayer(
   }
 
   function reboot(reason: string) {
+    // The panel comes back at its power-on defaults; desired state is what sets it again.
+    power = 'on';
+    brightness = FACTORY_BRIGHTNESS;
     emit({ kind: 'reboot', reason });
     rebootingUntil = now() + Math.min(REBOOT_DOWNTIME_MS, config.slotMs);
     bootedAt = rebootingUntil;
@@ -185,10 +190,12 @@ export function createSimulatedPlayer(
     execute(command: CommandPayload): Promise<string> {
       switch (command.type) {
         case 'setBrightness':
+          if (config.displayFails) return Promise.reject(new Error(PANEL_FAILURE));
           brightness = command.params.brightness;
           listeners?.changed();
           return Promise.resolve(`brightness set to ${brightness}`);
         case 'setPower':
+          if (config.displayFails) return Promise.reject(new Error(PANEL_FAILURE));
           power = command.params.power;
           if (showing()) setContent({ ...playlist[slot]!, since: now() });
           else setContent(null);

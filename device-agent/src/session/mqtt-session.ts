@@ -131,6 +131,11 @@ export function startSession(
       ready();
       return;
     }
+    // Desired state on its own SUBSCRIBE: a broker whose ACL predates it refuses only that one
+    // (mqtt.js fails a whole SUBSCRIBE when one topic is refused), and commands still arrive.
+    client.subscribe(topics.desired(screenId), { qos: 1 }, (err) => {
+      if (err) log.warn('subscribe to desired state refused', { error: errorText(err) });
+    });
     client.subscribe(topics.commandWildcard(screenId), { qos: 1 }, (err, granted) => {
       const refused = granted?.some((g) => g.qos >= 128);
       if (err || refused) {

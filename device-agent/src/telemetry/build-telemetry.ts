@@ -2,7 +2,7 @@
  * Assembles one telemetry payload. Precedence per field: a configured probe, then the player,
  * then the host itself; a field nobody can measure is null.
  */
-import { TelemetryPayload } from '../../../protocol';
+import { TelemetryPayload, type DesiredReport } from '../../../protocol';
 import type { PlayerReading } from '../player/player';
 import type { SystemReading } from '../probes/system';
 import type { Stamp } from '../stamp';
@@ -11,6 +11,7 @@ export function buildTelemetry(
   stamp: Stamp,
   reading: PlayerReading,
   system: SystemReading | null,
+  desired: DesiredReport | null = null,
 ): TelemetryPayload {
   const host = reading.system ?? system;
   return TelemetryPayload.parse({
@@ -24,6 +25,7 @@ export function buildTelemetry(
     display: reading.display ?? { power: 'on', brightness: 100 },
     content: reading.content ?? null,
     network: system?.network ?? null,
+    ...(desired && { desired }),
   });
 }
 
@@ -34,6 +36,7 @@ export function meaningfulChange(prev: TelemetryPayload | null, next: TelemetryP
     prev.display.power !== next.display.power ||
     prev.display.brightness !== next.display.brightness ||
     (prev.content?.creativeId ?? null) !== (next.content?.creativeId ?? null) ||
-    (prev.network?.ip ?? null) !== (next.network?.ip ?? null)
+    (prev.network?.ip ?? null) !== (next.network?.ip ?? null) ||
+    JSON.stringify(prev.desired ?? null) !== JSON.stringify(next.desired ?? null)
   );
 }

@@ -3,7 +3,7 @@
  * changes (a player says so, or a polled display probe answers differently). Telemetry is
  * QoS 0 and never queued: a stale heartbeat delivered late would only mislead.
  */
-import { topics, type TelemetryPayload } from '../../../protocol';
+import { topics, type DesiredReport, type TelemetryPayload } from '../../../protocol';
 import { errorText, type Logger } from '../log';
 import type { Player, PlayerReading } from '../player/player';
 import type { DisplayProbes } from '../probes/display-probes';
@@ -25,6 +25,8 @@ export interface TelemetryLoopDeps {
   session: MqttSession;
   stamper: Stamper;
   log: Logger;
+  /** The desired state applied (version, last error); null when the agent has none. */
+  desired?: () => DesiredReport | null;
 }
 
 export class TelemetryLoop {
@@ -77,7 +79,12 @@ export class TelemetryLoop {
     this.collect()
       .then(({ reading, system }) => {
         if (this.stopped || !this.deps.session.connected) return;
-        const candidate = buildTelemetry(this.deps.stamper.peek(), reading, system);
+        const candidate = buildTelemetry(
+          this.deps.stamper.peek(),
+          reading,
+          system,
+          this.deps.desired?.() ?? null,
+        );
         if (reason === 'poll' && !meaningfulChange(this.last, candidate)) return;
         const payload = { ...candidate, ...this.deps.stamper.next() };
         this.last = payload;

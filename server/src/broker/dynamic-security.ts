@@ -56,8 +56,16 @@ export function deviceAcls(screenId: string) {
       allow: true,
     })),
     { acltype: 'subscribeLiteral', topic: `${own}/cmd/+`, allow: true },
+    desiredAcl(screenId),
   ];
 }
+
+/** Its retained desired state (server/src/desired-state/). */
+const desiredAcl = (screenId: string) => ({
+  acltype: 'subscribeLiteral',
+  topic: `${TOPIC_ROOT}/${screenId}/desired`,
+  allow: true,
+});
 
 export interface DynamicSecurity extends DeviceSessions {
   close(): Promise<void>;
@@ -177,6 +185,13 @@ export async function connectDynamicSecurity(opts: {
           command: 'createRole',
           rolename: deviceRole(screenId),
           acls: deviceAcls(screenId),
+          tolerate: /already exists/i,
+        },
+        // A role made before desired state (issue 13) lacks this ACL; a new role has it already.
+        {
+          command: 'addRoleACL',
+          rolename: deviceRole(screenId),
+          ...desiredAcl(screenId),
           tolerate: /already exists/i,
         },
         {

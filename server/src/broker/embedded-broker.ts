@@ -17,6 +17,7 @@ import {
   TOPIC_ROOT,
   isReservedScreenId,
   parseTopic,
+  topics,
 } from '../../../protocol';
 import { newSecret } from '../auth/tokens';
 import type { Logger } from '../log';
@@ -126,8 +127,12 @@ export async function startEmbeddedBroker(opts: {
       if (!client || !identity) return callback(new Error('not authenticated'));
       if ('service' in identity) return callback(null);
       const parsed = parseTopic(packet.topic);
+      // Commands and desired state are the server's to publish; a device only reads them.
       const allowed =
-        parsed !== null && parsed.screenId === identity.screenId && parsed.kind !== 'command';
+        parsed !== null &&
+        parsed.screenId === identity.screenId &&
+        parsed.kind !== 'command' &&
+        parsed.kind !== 'desired';
       if (!allowed) {
         opts.log.warn(
           { screenId: identity.screenId, topic: packet.topic },
@@ -154,6 +159,7 @@ export async function startEmbeddedBroker(opts: {
       if (identity && 'service' in identity) return callback(null, sub);
       const own = identity && `${TOPIC_ROOT}/${identity.screenId}/cmd/`;
       if (own && (sub.topic === `${own}+` || sub.topic === `${own}#`)) return callback(null, sub);
+      if (identity && sub.topic === topics.desired(identity.screenId)) return callback(null, sub);
       opts.log.warn({ client: client.id, topic: sub.topic }, 'device subscribe refused');
       callback(null, null);
     },

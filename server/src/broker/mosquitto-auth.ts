@@ -42,6 +42,7 @@ export function renderAcl(serverUsername: string): string {
     `pattern write ${TOPIC_ROOT}/%u/events`,
     `pattern write ${TOPIC_ROOT}/%u/cmd/+/result`,
     `pattern read ${TOPIC_ROOT}/%u/cmd/+`,
+    `pattern read ${TOPIC_ROOT}/%u/desired`,
     '',
   ].join('\n');
 }

@@ -15,7 +15,7 @@ export interface BatchStore {
   write(batch: DirtyBatch): Promise<Screen[]>;
 }
 
-/** Rows per multi-row statement: 15 columns × 400 stays far under the parameter limits. */
+/** Rows per multi-row statement: 16 columns × 400 stays far under the parameter limits. */
 const CHUNK = 400;
 /**
  * Everything but id, created_at (kept from the registry's insert) and `retired`. Retiring and
@@ -36,6 +36,7 @@ const SCREEN_COLUMNS = [
   'agent_version',
   'capabilities',
   'telemetry',
+  'desired',
   'rev',
 ] as const;
 const TELEMETRY_COLUMNS = [

@@ -104,6 +104,15 @@ export class FleetState {
     this.full.add(screen.id);
   }
 
+  /** Desired state and its drift (server/src/desired-state/) travel with the screen, whole. */
+  putDesired(id: string, desired: Screen['desired']): void {
+    const runtime = this.runtimes.get(id);
+    if (!runtime) return;
+    runtime.screen = { ...runtime.screen, desired };
+    this.dirty.add(id);
+    this.full.add(id);
+  }
+
   applyState(screenId: string, p: StatePayload): ApplyResult {
     const runtime = this.runtimes.get(screenId);
     if (!runtime) return 'unknown_screen';
@@ -174,6 +183,7 @@ export class FleetState {
       memoryTotalMb: p.memory.totalMb,
       diskTotalGb: p.disk?.totalGb ?? null,
       network: p.network,
+      ...(p.desired && { desired: p.desired }),
     };
     runtime.screen = {
       ...runtime.screen,

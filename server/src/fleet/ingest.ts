@@ -63,7 +63,7 @@ export class Ingest {
   /** Returns what happened, for tests and metrics; never throws. */
   handle(topic: string, payload: Buffer): ApplyResult | RejectReason | 'ignored' {
     const parsed = parseTopic(topic);
-    if (!parsed || parsed.kind === 'command')
+    if (!parsed || parsed.kind === 'command' || parsed.kind === 'desired')
       return this.reject('bad_topic', topic, 'unexpected topic');
     if (payload.length > MAX_PAYLOAD_BYTES) {
       return this.reject(

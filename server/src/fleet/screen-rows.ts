@@ -16,6 +16,8 @@ export interface ScreenRow {
   agent_version: string | null;
   capabilities: string;
   telemetry: string | null;
+  /** JSON of Screen.desired (migration 017); absent in rows written before it. */
+  desired?: string | null;
   rev: number | string;
 }
 
@@ -36,6 +38,7 @@ export function rowToScreen(row: ScreenRow): Screen {
     agentVersion: row.agent_version,
     capabilities: JSON.parse(row.capabilities) as Screen['capabilities'],
     telemetry: row.telemetry ? (JSON.parse(row.telemetry) as TelemetrySummary) : null,
+    ...(row.desired && { desired: JSON.parse(row.desired) as Screen['desired'] }),
     rev: Number(row.rev),
   };
 }
@@ -56,6 +59,7 @@ export function screenToRow(screen: Screen, bootId: string | null): Omit<ScreenR
     agent_version: screen.agentVersion,
     capabilities: JSON.stringify(screen.capabilities),
     telemetry: screen.telemetry ? JSON.stringify(screen.telemetry) : null,
+    desired: screen.desired ? JSON.stringify(screen.desired) : null,
     rev: screen.rev,
   };
 }

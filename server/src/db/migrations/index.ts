@@ -16,6 +16,7 @@ import * as m011 from './011_no_credentials_for_retired';
 import * as m012 from './012_alarm_rules';
 import * as m013 from './013_site_alarms';
 import * as m016 from './016_screenshots';
+import * as m017 from './017_desired_state';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -36,6 +37,7 @@ const migrations: [string, Migration][] = [
   ['012_alarm_rules', m012],
   ['013_site_alarms', m013],
   ['016_screenshots', m016],
+  ['017_desired_state', m017],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -13,6 +13,8 @@ export interface FleetPrefs {
   reverse: boolean;
   mode: 'grid' | 'list';
   showRetired: boolean;
+  /** Only screens whose report differs from their desired state (features/desired-state/). */
+  drift?: boolean;
   scrollTop: number;
 }
 

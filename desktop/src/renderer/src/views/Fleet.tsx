@@ -30,6 +30,8 @@ import {
 } from '../features/fleet-wall/TileParts';
 import { GROUP_HEAD_H, groupLabels, layoutRows, sameLabels } from '../features/fleet-wall/groups';
 import { BulkBar, SelectBox } from '../features/bulk-commands';
+import { DriftChip } from '../features/desired-state/DriftParts';
+import { TagDesiredPanel } from '../features/desired-state/TagDesiredPanel';
 
 const TILE_MIN_W = 232;
 const TILE_H = 124;
@@ -71,6 +73,7 @@ const ScreenTile = memo(function ScreenTile({ id, index }: { id: string; index: 
       <span className="tile-state">
         <StateBadge state={screen.state} />
         <AlarmChip severity={alarm} />
+        <DriftChip screen={screen} />
         {screen.telemetry && screen.telemetry.display.power !== 'on' && (
           <span className="chip">display {screen.telemetry.display.power}</span>
         )}
@@ -284,17 +287,17 @@ export function FleetView() {
   const search = useDeferredValue(prefs.search);
   const tags = useMemo(() => allTags(screens), [screens]);
 
-  const { state, tag, sort, reverse, showRetired } = prefs;
+  const { state, tag, sort, reverse, showRetired, drift } = prefs;
   const idsRef = useRef<string[]>([]);
   const ids = useMemo(() => {
-    const next = filterAndSort(screens, { state, tag, sort, reverse, showRetired }, search, {
+    const next = filterAndSort(screens, { state, tag, sort, reverse, showRetired, drift }, search, {
       worstAlarm,
       now: Date.now(),
     });
     // Same order as before: keep the old array so the grid does not re-render at all.
     if (sameIds(next, idsRef.current)) return idsRef.current;
     return next;
-  }, [screens, worstAlarm, state, tag, sort, reverse, showRetired, search]);
+  }, [screens, worstAlarm, state, tag, sort, reverse, showRetired, drift, search]);
   useEffect(() => {
     idsRef.current = ids;
   }, [ids]);
@@ -335,6 +338,7 @@ export function FleetView() {
       </div>
       <FleetCounts />
       <FleetToolbar tags={tags} shown={ids.length} />
+      <TagDesiredPanel tags={tags} />
       <BulkBar shownIds={ids} tags={tags} />
       {ids.length === 0 ? (
         <div className="empty">

@@ -20,6 +20,7 @@ import { Sparkline, type Point } from '../components/Sparkline';
 import { AlarmRow } from '../components/AlarmRow';
 import { SystemDetails } from '../features/screen/SystemDetails';
 import { ScreenAdminPanel } from '../features/admin-screens/ScreenAdminPanel';
+import { DesiredStatePanel } from '../features/desired-state/DesiredStatePanel';
 import { useCurrentValue } from '../features/bulk-commands/current-value';
 import { StartConversationLink } from '../features/conversations';
 import { ScreenshotsPanel } from '../features/screenshots';
@@ -585,6 +586,7 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
         <ScreenshotsPanel key={`shots-${screen.id}`} screen={screen} />
 
         <ScreenAdminPanel screen={screen} />
+        <DesiredStatePanel screen={screen} />
 
         {can(user, 'seeAlarms') && (
           <section className="panel span-3" aria-labelledby="screen-alarms-title">

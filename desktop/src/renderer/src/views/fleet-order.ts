@@ -75,11 +75,12 @@ const comparators: Record<FleetSort, (a: Row, b: Row) => number> = {
 /** The fleet's filters (state, tag, search, retired): one test, shared by the wall and the map. */
 export function matchesFleetFilters(
   s: Screen,
-  prefs: Pick<FleetPrefs, 'state' | 'tag' | 'showRetired'>,
+  prefs: Pick<FleetPrefs, 'state' | 'tag' | 'showRetired'> & { drift?: boolean },
   /** The search, trimmed and lower-cased. */
   q: string,
 ): boolean {
   if (s.retired && !prefs.showRetired) return false;
+  if (prefs.drift && !s.desired?.drift.length) return false;
   if (prefs.state !== 'all' && s.state !== prefs.state) return false;
   if (prefs.tag && !s.tags.includes(prefs.tag)) return false;
   return !q || searchKey(s).includes(q);
@@ -87,7 +88,7 @@ export function matchesFleetFilters(
 
 export function filterAndSort(
   screens: Map<string, Screen>,
-  prefs: Pick<FleetPrefs, 'state' | 'tag' | 'sort' | 'reverse' | 'showRetired'>,
+  prefs: Pick<FleetPrefs, 'state' | 'tag' | 'sort' | 'reverse' | 'showRetired' | 'drift'>,
   search: string,
   trouble: TroubleContext = { worstAlarm: new Map(), now: Date.now() },
 ): string[] {

@@ -10,6 +10,7 @@ import {
   type FleetSort,
 } from '../../state/fleet-prefs';
 import { Icon } from '../../components/Icon';
+import { DriftFilter } from '../desired-state/DriftParts';
 import { deleteView, loadViews, savedViews, saveView, VIEW_NAME_MAX } from './saved-views';
 
 export const STATES: ScreenStatus[] = ['online', 'lost', 'offline', 'unknown'];
@@ -230,6 +231,7 @@ export function FleetToolbar({ tags, shown }: { tags: string[]; shown: number })
         />
         Retired
       </label>
+      <DriftFilter />
       <SavedViews prefs={prefs} />
       <span className="toolbar-count" data-testid="fleet-result-count" aria-live="polite">
         {shown.toLocaleString()} shown
