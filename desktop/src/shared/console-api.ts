@@ -21,6 +21,8 @@ import type {
   PresenceStatus,
   Screen,
   ScreenshotList,
+  ScreenshotSchedule,
+  ScreenshotScheduleList,
   SessionEndReason,
   TelemetrySummary,
   UptimeReport,
@@ -287,6 +289,13 @@ export const consoleRequests = {
   // screenshots (issue 13): read on the server each time
   listScreenshots: z.object({ screenId: id }).strict(),
   getScreenshot: z.object({ screenId: id, shotId: id }).strict(),
+  // Per-tag schedules (admins change them): only the shape is checked here, so the range and
+  // the tag's rules are the server's and its sentence is what the form shows.
+  listScreenshotSchedules: z.object({}).strict(),
+  setScreenshotSchedule: z
+    .object({ tag: z.string().max(200), everyMinutes: z.number().finite() })
+    .strict(),
+  deleteScreenshotSchedule: z.object({ tag: z.string().max(200) }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -348,6 +357,9 @@ export interface ConsoleResponses {
   listScreenshots: ScreenshotList;
   /** The image as a data URL, with when it was captured. */
   getScreenshot: { id: string; capturedAt: number; dataUrl: string };
+  listScreenshotSchedules: ScreenshotScheduleList;
+  setScreenshotSchedule: { schedule: ScreenshotSchedule };
+  deleteScreenshotSchedule: null;
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -53,6 +53,9 @@ export const CONSOLE_METHODS = [
   // screenshots
   'listScreenshots',
   'getScreenshot',
+  'listScreenshotSchedules',
+  'setScreenshotSchedule',
+  'deleteScreenshotSchedule',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */
