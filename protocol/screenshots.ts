@@ -73,8 +73,8 @@ export const SCREENSHOT_SCHEDULE_MAX_MINUTES = 7 * 24 * 60;
 export const ScreenshotScheduleTag = z
   .string()
   .trim()
-  .min(1, 'a tag is needed')
-  .max(64, 'a tag has at most 64 characters');
+  .min(1, 'Name the tag to schedule.')
+  .max(64, 'A tag has at most 64 characters.');
 
 export const ScreenshotSchedule = z.object({
   tag: ScreenshotScheduleTag,
@@ -86,10 +86,13 @@ export type ScreenshotSchedule = z.infer<typeof ScreenshotSchedule>;
 export const PutScreenshotScheduleRequest = z
   .object({
     everyMinutes: z
-      .number({ error: 'everyMinutes must be a number of minutes' })
-      .int('everyMinutes must be a whole number of minutes')
-      .min(SCREENSHOT_SCHEDULE_MIN_MINUTES, 'a screenshot at most every minute')
-      .max(SCREENSHOT_SCHEDULE_MAX_MINUTES, 'at least one screenshot a week'),
+      .number({ error: 'The interval must be a number of minutes.' })
+      .int('The interval must be a whole number of minutes.')
+      .min(SCREENSHOT_SCHEDULE_MIN_MINUTES, 'Screenshots can be scheduled at most every minute.')
+      .max(
+        SCREENSHOT_SCHEDULE_MAX_MINUTES,
+        `Schedule at least one screenshot a week (at most ${SCREENSHOT_SCHEDULE_MAX_MINUTES} minutes).`,
+      ),
   })
   .strict();
 
@@ -111,4 +114,6 @@ export const screenshotPaths = {
   list: (screenId: string) => `/api/screens/${encodeURIComponent(screenId)}/screenshots`,
   one: (screenId: string, shotId: string) =>
     `/api/screens/${encodeURIComponent(screenId)}/screenshots/${encodeURIComponent(shotId)}`,
+  schedules: () => '/api/screenshot-schedules',
+  schedule: (tag: string) => `/api/screenshot-schedules/${encodeURIComponent(tag)}`,
 };

@@ -41,6 +41,7 @@ await build({
 const kit = {
   'resources/agent/install-linux.sh': 'install-linux.sh',
   'resources/agent/marquee-agent.service': 'marquee-agent.service',
+  'resources/agent/x11-capture.conf': 'x11-capture.conf',
   'resources/agent/install-windows.ps1': 'install-windows.ps1',
   'resources/agent/marquee-agent.xml': 'marquee-agent.xml',
   'resources/agent/config.example.json': 'config.example.json',

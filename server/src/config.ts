@@ -23,6 +23,15 @@ export const ServerConfig = z.object({
    * server's own broker address without its login.
    */
   deviceBrokerUrl: z.string().url().optional(),
+  /**
+   * The server's public HTTP address (`https://marquee.example.com`), written into screens'
+   * agent configs as `httpUrl` (where screenshots are uploaded). Default: the address the
+   * admin's console used to register the screen (provisioning.ts).
+   */
+  publicUrl: z
+    .url({ protocol: /^https?$/, error: 'MARQUEE_PUBLIC_URL must be an http:// or https:// URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   dataDir: z.string().default('./data'),
   /** `postgres://...` or `sqlite:/path/file.db`; default a SQLite file under dataDir. */
   databaseUrl: z.string().optional(),
@@ -131,6 +140,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     mqttPort: env.MQTT_PORT,
     mqttDynsec: env.MQTT_DYNSEC === '1' || env.MQTT_DYNSEC === 'true',
     deviceBrokerUrl: env.MARQUEE_DEVICE_BROKER_URL || undefined,
+    publicUrl: env.MARQUEE_PUBLIC_URL || undefined,
     dataDir: env.MARQUEE_DATA_DIR,
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,

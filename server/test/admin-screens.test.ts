@@ -50,6 +50,8 @@ describe.each(testDatabases())('screens administration (%s)', (dbKind) => {
     expect(config.screenId).toBe('adm-1');
     expect(config.broker.url).toBe(server.mqttUrl.replace(/\/$/, ''));
     expect(config.broker.password).toBe(p.credentials.password);
+    // Screenshots are uploaded where the admin's console reached this server.
+    expect(config.httpUrl).toBe(server.url);
     expect(p.installCommand).toContain(p.configFileName);
     // The device can log in with what was shown.
     const device = await connectDevice(server.mqttUrl, 'adm-1', p.credentials.password);

@@ -128,6 +128,8 @@ describe.skipIf(!isRoot)('install-linux.sh', () => {
     const bundle = at('opt/marquee-agent/marquee-agent.mjs');
     expect([mode(bundle), owner(bundle)]).toEqual([0o644, '0:0']);
     expect(readFileSync(bundle)).toEqual(readFileSync(join(kit, 'marquee-agent.mjs')));
+    // The kit carries the X11 screenshot drop-in beside the unit (x11-capture-dropin.test.ts).
+    expect(existsSync(join(kit, 'x11-capture.conf'))).toBe(true);
     expect([mode(at('etc/marquee-agent')), owner(at('etc/marquee-agent'))]).toEqual([
       0o750,
       `0:${gid}`,

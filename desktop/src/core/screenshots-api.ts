@@ -3,15 +3,28 @@
  * the server each time (images are not kept in the console cache: they are large, change by
  * the minute, and a stale one would mislead). The image crosses IPC / the host's WebSocket as
  * a data URL, which the renderer's Content-Security-Policy allows for images (`img-src data:`).
+ * The per-tag schedules are read and changed on the server too (online only, like reports).
  */
 import type { z } from 'zod';
-import { ScreenshotList, screenshotPaths, type User } from '../../../protocol';
+import {
+  ScreenshotList,
+  ScreenshotSchedule,
+  ScreenshotScheduleList,
+  ScreenshotScheduleTag,
+  screenshotPaths,
+  type User,
+} from '../../../protocol';
 import { ConsoleError, type ConsoleResponses, type consoleRequests } from '../shared/console-api';
 import { request } from './server-api';
 
 const IMAGE_TIMEOUT_MS = 30_000;
 
-type Method = 'listScreenshots' | 'getScreenshot';
+type Method =
+  | 'listScreenshots'
+  | 'getScreenshot'
+  | 'listScreenshotSchedules'
+  | 'setScreenshotSchedule'
+  | 'deleteScreenshotSchedule';
 type ScreenshotsHandlers = {
   [M in Method]: (req: z.output<(typeof consoleRequests)[M]>) => Promise<ConsoleResponses[M]>;
 };
@@ -25,11 +38,48 @@ export function screenshotsHandlers(
       throw new ConsoleError('unavailable', 'Screenshots need the server: sign in again.');
     return { serverUrl, token };
   };
+  /**
+   * The tag is a path segment: an empty one would name the list and `.`/`..` are resolved away
+   * by any URL, so those are answered here with the protocol's sentence; every other rule is
+   * the server's.
+   */
+  const schedulePath = (raw: string) => {
+    const tag = ScreenshotScheduleTag.safeParse(raw);
+    if (!tag.success)
+      throw new ConsoleError(
+        'bad_request',
+        tag.error.issues[0]?.message ?? 'Name the tag to schedule.',
+      );
+    if (/^\.{1,2}$/.test(tag.data))
+      throw new ConsoleError('bad_request', 'A tag of only dots cannot be scheduled.');
+    return screenshotPaths.schedule(tag.data);
+  };
   return {
     listScreenshots: async ({ screenId }) => {
       const { serverUrl, token } = live();
       const body = await request<unknown>(serverUrl, 'GET', screenshotPaths.list(screenId), token);
       return ScreenshotList.parse(body);
+    },
+    listScreenshotSchedules: async () => {
+      const { serverUrl, token } = live();
+      const body = await request<unknown>(serverUrl, 'GET', screenshotPaths.schedules(), token);
+      return ScreenshotScheduleList.parse(body);
+    },
+    setScreenshotSchedule: async ({ tag, everyMinutes }) => {
+      const { serverUrl, token } = live();
+      const body = await request<{ schedule: unknown }>(
+        serverUrl,
+        'PUT',
+        schedulePath(tag),
+        token,
+        { everyMinutes },
+      );
+      return { schedule: ScreenshotSchedule.parse(body.schedule) };
+    },
+    deleteScreenshotSchedule: async ({ tag }) => {
+      const { serverUrl, token } = live();
+      await request(serverUrl, 'DELETE', schedulePath(tag), token);
+      return null;
     },
     getScreenshot: async ({ screenId, shotId }) => {
       const { serverUrl, token } = live();

@@ -28,6 +28,8 @@ import type {
   ScreenDesiredResponse,
   TagDesired,
   TagDesiredListResponse,
+  ScreenshotSchedule,
+  ScreenshotScheduleList,
   SessionEndReason,
   TelemetrySummary,
   UptimeReport,
@@ -318,6 +320,13 @@ export const consoleRequests = {
     .object({ tag: z.string().min(1).max(64), spec: z.record(z.string(), z.unknown()) })
     .strict(),
   clearTagDesired: z.object({ tag: z.string().min(1).max(64) }).strict(),
+  // Per-tag schedules (admins change them): only the shape is checked here, so the range and
+  // the tag's rules are the server's and its sentence is what the form shows.
+  listScreenshotSchedules: z.object({}).strict(),
+  setScreenshotSchedule: z
+    .object({ tag: z.string().max(200), everyMinutes: z.number().finite() })
+    .strict(),
+  deleteScreenshotSchedule: z.object({ tag: z.string().max(200) }).strict(),
 } as const;
 
 export interface ConsoleResponses {
@@ -392,6 +401,9 @@ export interface ConsoleResponses {
   listTagDesired: TagDesiredListResponse;
   setTagDesired: TagDesired;
   clearTagDesired: { deleted: boolean };
+  listScreenshotSchedules: ScreenshotScheduleList;
+  setScreenshotSchedule: { schedule: ScreenshotSchedule };
+  deleteScreenshotSchedule: null;
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

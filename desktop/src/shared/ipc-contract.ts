@@ -66,6 +66,9 @@ export const CONSOLE_METHODS = [
   'listTagDesired',
   'setTagDesired',
   'clearTagDesired',
+  'listScreenshotSchedules',
+  'setScreenshotSchedule',
+  'deleteScreenshotSchedule',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

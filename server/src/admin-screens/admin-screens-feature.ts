@@ -26,6 +26,7 @@ export function createAdminScreensFeature(
           fleet: deps.fleet,
           sessions: deps.sessions,
           brokerUrl: deviceBrokerUrl(deps.mqttUrl, ctx.config.deviceBrokerUrl),
+          publicUrl: ctx.config.publicUrl,
           serviceUsername,
         }),
       );

@@ -11,6 +11,7 @@ import {
   ImportScreensRequest,
   RegisterScreenRequest,
   ScreenId,
+  type DeviceCredentials,
   type ImportScreensResponse,
   type ProvisionedScreenResponse,
   type Screen,
@@ -24,7 +25,7 @@ import type { FleetState } from '../fleet/fleet-state';
 import { createScreen, revokeCredentials, rotateCredentials } from '../fleet/screens-repo';
 import { route, userOf } from '../http/middleware';
 import { readImport } from './csv-import';
-import { provisioningFor } from './provisioning';
+import { deviceHttpUrl, provisioningFor } from './provisioning';
 import { screenFieldSentence } from './screen-sentences';
 
 export interface AdminScreensDeps {
@@ -33,6 +34,8 @@ export interface AdminScreensDeps {
   sessions: DeviceSessions;
   /** The address screens reach the broker at (provisioning.ts). */
   brokerUrl: string;
+  /** MARQUEE_PUBLIC_URL: the HTTP address screens upload to, when set (provisioning.ts). */
+  publicUrl?: string;
   /** The server's own login on an external broker: no screen may take it. */
   serviceUsername?: string;
 }
@@ -48,6 +51,8 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 export function adminScreensRoutes(deps: AdminScreensDeps): Router {
   const { knex, fleet, sessions, brokerUrl } = deps;
   const router = Router();
+  const provisioning = (req: Request, credentials: DeviceCredentials) =>
+    provisioningFor(credentials, brokerUrl, deviceHttpUrl(req, deps.publicUrl));
 
   const admin = (res: Response) => {
     const user = userOf(res);
@@ -106,7 +111,7 @@ export function adminScreensRoutes(deps: AdminScreensDeps): Router {
       );
       const answer: ProvisionedScreenResponse = {
         screen: created.screen,
-        provisioning: provisioningFor(created.credentials, brokerUrl),
+        provisioning: provisioning(req, created.credentials),
       };
       res.status(201).json(answer);
     }),
@@ -257,7 +262,7 @@ export function adminScreensRoutes(deps: AdminScreensDeps): Router {
       await tellBroker(screen, () => sessions.credentialsIssued(screen.id, password));
       const answer: ProvisionedScreenResponse = {
         screen: fleet.get(screen.id)!,
-        provisioning: provisioningFor({ username: screen.id, password }, brokerUrl),
+        provisioning: provisioning(req, { username: screen.id, password }),
       };
       res.json(answer);
     }),
@@ -288,7 +293,7 @@ export function adminScreensRoutes(deps: AdminScreensDeps): Router {
       await tellBroker(screen, () => sessions.credentialsIssued(screen.id, credentials.password));
       const answer: ProvisionedScreenResponse = {
         screen,
-        provisioning: provisioningFor(credentials, brokerUrl),
+        provisioning: provisioning(req, credentials),
       };
       res.json(answer);
     }),

@@ -16,7 +16,7 @@ import {
 } from '../../../protocol';
 import { recordAudit } from '../audit/audit-log';
 import { AppError } from '../errors';
-import { parseBody, requireRole, route, userOf } from '../http/middleware';
+import { requireRole, route, userOf } from '../http/middleware';
 import type { ScreenshotFiles } from './screenshot-files';
 import {
   deleteSchedule,
@@ -28,6 +28,7 @@ import {
   type StoredShot,
 } from './screenshots-repo';
 import type { Knex } from 'knex';
+import type { z } from 'zod';
 
 const LIST_DEFAULT = 50;
 const LIST_MAX = 200;
@@ -37,6 +38,14 @@ export interface ScreenshotRoutesDeps {
   files: ScreenshotFiles;
   /** Whether the screen exists (and is this user's to see). */
   canSee(user: User, screenId: string): Promise<boolean>;
+}
+
+/** The schedules' sentences are whole (the console shows them as they are): the first one. */
+function scheduleInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success)
+    throw new AppError('bad_request', result.error.issues[0]?.message ?? 'Not a valid schedule.');
+  return result.data;
 }
 
 export function screenshotsRoutes(deps: ScreenshotRoutesDeps): Router {
@@ -115,8 +124,8 @@ export function screenshotsRoutes(deps: ScreenshotRoutesDeps): Router {
     '/screenshot-schedules/:tag',
     requireRole('admin'),
     route(async (req, res) => {
-      const tag = parseBody(ScreenshotScheduleTag, req.params.tag);
-      const { everyMinutes } = parseBody(PutScreenshotScheduleRequest, req.body);
+      const tag = scheduleInput(ScreenshotScheduleTag, req.params.tag);
+      const { everyMinutes } = scheduleInput(PutScreenshotScheduleRequest, req.body);
       const user = userOf(res);
       const schedule = await putSchedule(knex, tag, everyMinutes, user.id);
       await recordAudit(knex, {
@@ -135,7 +144,7 @@ export function screenshotsRoutes(deps: ScreenshotRoutesDeps): Router {
     '/screenshot-schedules/:tag',
     requireRole('admin'),
     route(async (req, res) => {
-      const tag = parseBody(ScreenshotScheduleTag, req.params.tag);
+      const tag = scheduleInput(ScreenshotScheduleTag, req.params.tag);
       const user = userOf(res);
       if (!(await deleteSchedule(knex, tag)))
         throw new AppError('not_found', `No screenshot schedule for tag ${tag}.`);

@@ -21,6 +21,7 @@ import { can } from './state/permissions';
 import { Empty } from './components/common';
 import { KeyboardLayer } from './features/keyboard/KeyboardLayer';
 import { MapPage } from './features/map';
+import { ScreenshotSchedulesView } from './features/screenshots';
 
 function NotForRole({ what }: { what: string }) {
   return (
@@ -72,6 +73,12 @@ function View({ route }: { route: Route }) {
       return <NewConversationView screenId={route.screenId} />;
     case 'map':
       return <MapPage />;
+    case 'screenshotSchedules':
+      return can(user, 'sendCommands') ? (
+        <ScreenshotSchedulesView />
+      ) : (
+        <NotForRole what="Screenshot schedules" />
+      );
   }
 }
 

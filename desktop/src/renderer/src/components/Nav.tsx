@@ -31,7 +31,7 @@ const items: Item[] = [
     label: 'Fleet',
     icon: 'grid',
     href: href.fleet(),
-    active: (r) => r.view === 'fleet' || r.view === 'screen',
+    active: (r) => r.view === 'fleet' || r.view === 'screen' || r.view === 'screenshotSchedules',
   },
   { id: 'map', label: 'Map', icon: 'map', href: href.map(), active: (r) => r.view === 'map' },
   {

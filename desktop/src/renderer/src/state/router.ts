@@ -19,7 +19,9 @@ export type Route =
   // conversations: start one (optionally about a screen)
   | { view: 'newConversation'; screenId: string | null }
   // map (issue 13)
-  | { view: 'map' };
+  | { view: 'map' }
+  // screenshots (issue 13): the per-tag schedules
+  | { view: 'screenshotSchedules' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -60,6 +62,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'newConversation', screenId: parts[2] || null };
     case 'map':
       return { view: 'map' };
+    case 'screenshot-schedules':
+      return { view: 'screenshotSchedules' };
     default:
       return { view: 'fleet' };
   }
@@ -83,6 +87,7 @@ export const href = {
   newConversation: (screenId?: string | null) =>
     screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
   map: () => '#/map',
+  screenshotSchedules: () => '#/screenshot-schedules',
 };
 
 export function navigate(to: string): void {

@@ -169,7 +169,6 @@ interface CommandView {
   /** The last step reached (index into statusSteps), and whether it ended badly. */
   reached: number;
   outcome: 'pending' | 'good' | 'bad';
-  screenshot: string | null;
   /** Who sent it (server commands); null for this console's own, not yet stored. */
   sender: string | null;
 }
@@ -192,9 +191,7 @@ const serverStatus: {
 
 function viewOfServerCommand(c: Command): CommandView {
   const known = serverStatus[c.status] ?? { label: c.status, reached: 1, outcome: 'pending' };
-  const screenshot =
-    c.type === 'screenshot' && c.detail?.startsWith('data:image/') ? c.detail : null;
-  const detail = c.detail && !screenshot ? c.detail : null;
+  const detail = c.detail;
   return {
     id: c.id,
     type: c.type,
@@ -205,7 +202,6 @@ function viewOfServerCommand(c: Command): CommandView {
     label: detail && known.outcome !== 'good' ? `${known.label}: ${detail}` : known.label,
     reached: known.reached,
     outcome: known.outcome,
-    screenshot,
     sender: c.createdByName ?? c.createdBy,
   };
 }
@@ -228,7 +224,6 @@ function viewOfLocalCommand(c: LocalCommand, live: boolean): CommandView {
             : 'Waiting to send (offline)',
     reached: 0,
     outcome: c.state === 'waiting' ? 'pending' : 'bad',
-    screenshot: null,
     sender: null,
   };
 }
@@ -266,13 +261,6 @@ function CommandItem({ command }: { command: CommandView }) {
         <time>{hhmmss(command.createdAt)}</time>
         {command.sender && <span data-testid="command-sender"> · by {command.sender}</span>}
       </div>
-      {command.screenshot && (
-        <img
-          className="screenshot"
-          src={command.screenshot}
-          alt={`Screenshot at ${hhmmss(command.updatedAt)}`}
-        />
-      )}
     </li>
   );
 }

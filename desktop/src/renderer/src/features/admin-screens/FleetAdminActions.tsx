@@ -1,5 +1,6 @@
-/** The fleet wall's "Add screen" and "Import" entries, for admins only. */
+/** The fleet wall's "Add screen", "Import" and "Screenshot schedules" entries, for admins only. */
 import { useState } from 'react';
+import { href } from '../../state/router';
 import { useConsole } from '../../state/store';
 import { can } from '../../state/permissions';
 import { ImportScreensDialog } from './ImportScreensDialog';
@@ -27,6 +28,9 @@ export function FleetAdminActions() {
       >
         Import CSV
       </button>
+      <a className="button" data-testid="open-shot-schedules" href={href.screenshotSchedules()}>
+        Screenshot schedules
+      </a>
       {open === 'register' && <RegisterScreenDialog onClose={() => setOpen(null)} />}
       {open === 'import' && <ImportScreensDialog onClose={() => setOpen(null)} />}
     </div>

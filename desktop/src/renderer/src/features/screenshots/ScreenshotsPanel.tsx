@@ -8,6 +8,7 @@ import type { Screen } from '../../../../../../protocol';
 import { consoleApi } from '../../../console-api-client';
 import { when } from '../../format';
 import { can } from '../../state/permissions';
+import { href } from '../../state/router';
 import { useConsole } from '../../state/store';
 import { useScreenshots } from './use-screenshots';
 import './screenshots.css';
@@ -21,10 +22,8 @@ const triggerLabel: Record<string, string> = {
 
 export function ScreenshotsPanel({ screen }: { screen: Screen }) {
   // Advertisers see the screenshots of their screens; taking one is a command (operators').
-  const canTake = can(
-    useConsole((s) => s.user),
-    'sendCommands',
-  );
+  const user = useConsole((s) => s.user);
+  const canTake = can(user, 'sendCommands');
   const { list, image, shownId, pick, error } = useScreenshots(screen.id);
   const [busy, setBusy] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
@@ -51,6 +50,15 @@ export function ScreenshotsPanel({ screen }: { screen: Screen }) {
     >
       <div className="screenshots-head">
         <h2 id="screenshots-title">What it shows</h2>
+        {can(user, 'manageScreens') && (
+          <a
+            className="link-button"
+            data-testid="shot-schedules-link"
+            href={href.screenshotSchedules()}
+          >
+            Schedules by tag
+          </a>
+        )}
         {canTake && capable && (
           <button
             type="button"

@@ -1,1 +1,2 @@
 export { ScreenshotsPanel } from './ScreenshotsPanel';
+export { ScreenshotSchedulesView } from './ScreenshotSchedulesView';
