@@ -9,3 +9,4 @@ export * from './admin-users';
 export * from './audit';
 export * from './alarms';
 export * from './conversations';
+export * from './alerting';

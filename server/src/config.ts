@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../../protocol';
+import { AlertingConfig, alertingConfigFromEnv } from './alerting/alerting-config';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -90,6 +91,8 @@ export const ServerConfig = z.object({
   /** Who may read /metrics (http/metrics-route.ts): loopback-only unless opened. */
   metrics: z.enum(['off', 'loopback', 'public', 'token']).default('loopback'),
   metricsToken: z.string().optional(),
+  /** Alarm routing and channels: SMTP, webhooks, retries (alerting/alerting-config.ts). */
+  alerting: AlertingConfig.default(AlertingConfig.parse({})),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;
@@ -121,6 +124,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     sessionPruneMs: env.MARQUEE_SESSION_PRUNE_MS,
     metrics: env.METRICS || undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
+    alerting: alertingConfigFromEnv(env),
   };
   const parsed = ServerConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid configuration: ${describeZodError(parsed.error)}`);

@@ -13,6 +13,8 @@ import * as m008 from './008_screen_grants';
 import * as m009 from './009_command_sender_name';
 import * as m010 from './010_alarm_notes';
 import * as m011 from './011_no_credentials_for_retired';
+import * as m014 from './014_alerting_setup';
+import * as m015 from './015_alerting_deliveries';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +32,8 @@ const migrations: [string, Migration][] = [
   ['009_command_sender_name', m009],
   ['010_alarm_notes', m010],
   ['011_no_credentials_for_retired', m011],
+  ['014_alerting_setup', m014],
+  ['015_alerting_deliveries', m015],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
