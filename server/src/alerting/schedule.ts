@@ -68,13 +68,33 @@ export function isOnDuty(schedule: Schedule, at: number): boolean {
   return true;
 }
 
+/** Minutes of the day at which a schedule can change between on and off duty. */
+function boundaries(schedule: Schedule): number[] {
+  const out = new Set<number>([0]);
+  for (const t of [schedule.quietHours, schedule.workingHours])
+    if (t) out.add(minutes(t.start)).add(minutes(t.end));
+  return [...out];
+}
+
 /**
  * The first instant at or after `at` the person is on duty (minute resolution), or null when
  * the schedule never puts them on duty within a week (e.g. quiet hours covering working hours).
+ * Duty only changes at the schedule's own times of day, so the search jumps from one to the
+ * next (a few dozen steps for a week) and walks minute by minute only where the jump does not
+ * land where the wall clock says it should (a daylight-saving change in between).
  */
 export function nextOnDuty(schedule: Schedule, at: number): number | null {
   if (isOnDuty(schedule, at)) return at;
-  let t = Math.floor(at / MINUTE) * MINUTE + MINUTE;
-  for (let i = 0; i < SEARCH_LIMIT_MIN; i++, t += MINUTE) if (isOnDuty(schedule, t)) return t;
+  const marks = boundaries(schedule);
+  const limit = at + SEARCH_LIMIT_MIN * MINUTE;
+  let t = Math.floor(at / MINUTE) * MINUTE;
+  while (t < limit) {
+    const m = wallClock(schedule.timeZone, t).minute;
+    const k = Math.min(...marks.map((b) => (b - m + 1440) % 1440 || 1440));
+    let next = t + k * MINUTE;
+    if (wallClock(schedule.timeZone, next).minute !== (m + k) % 1440) next = t + MINUTE;
+    t = next;
+    if (isOnDuty(schedule, t)) return t;
+  }
   return null;
 }
