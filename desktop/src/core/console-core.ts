@@ -27,6 +27,7 @@ import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
 import { adminScreensHandlers } from './admin-screens-handlers';
 import { liveHandlers } from './live-handlers';
+import { alertingHandlers } from './alerting-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -555,6 +556,7 @@ export class ConsoleCore {
         online: (method, path, body) => this.online(method, path, body),
         keep: (res) => this.keep(res),
       }),
+      ...alertingHandlers((method, path, body) => this.online(method, path, body)),
     };
   }
 

@@ -36,6 +36,7 @@ import {
   CreateConversationRequest,
 } from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
+import { alertingRequests, type AlertingResponses } from './alerting-console-api';
 
 export type ConnectionStatus = 'signedOut' | 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -260,9 +261,11 @@ export const consoleRequests = {
   addParticipant: z.object({ conversationId: id, userId: id }).strict(),
   removeParticipant: z.object({ conversationId: id, userId: id }).strict(),
   sendAnnouncement: AnnouncementRequest,
+  // alerting (issue 14): routes, groups, webhooks, contacts, own hours, delivery log
+  ...alertingRequests,
 } as const;
 
-export interface ConsoleResponses {
+export interface ConsoleResponses extends AlertingResponses {
   getSnapshot: ConsoleSnapshot;
   signIn: { user: User };
   signOut: null;

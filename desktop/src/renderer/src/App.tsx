@@ -14,6 +14,7 @@ import { DiagnosticsView } from './views/Diagnostics';
 import { SettingsView } from './views/Settings';
 import { PeopleView } from './features/admin-users/PeopleView';
 import { AuditView } from './features/audit/AuditView';
+import { AlertingView, AlarmSound } from './features/alerting';
 import { NewConversationView } from './features/conversations';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
@@ -58,6 +59,12 @@ function View({ route }: { route: Route }) {
         <section data-testid="not-for-role">
           <Empty>The audit log is for admins; your account does not include it.</Empty>
         </section>
+      );
+    case 'alerting':
+      return can(user, 'manageAlerting') ? (
+        <AlertingView tab={route.tab} />
+      ) : (
+        <NotForRole what="Alerting settings" />
       );
     case 'newConversation':
       return <NewConversationView screenId={route.screenId} />;
@@ -109,6 +116,7 @@ export function App() {
         </main>
       </div>
       <Toasts />
+      <AlarmSound />
       <KeyboardLayer />
     </div>
   );

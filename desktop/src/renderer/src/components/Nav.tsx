@@ -13,7 +13,8 @@ interface Item {
     | 'diagnostics'
     | 'settings'
     | 'people'
-    | 'audit';
+    | 'audit'
+    | 'alerting';
   label: string;
   icon: IconName;
   href: string;
@@ -60,6 +61,15 @@ const items: Item[] = [
     href: href.audit(),
     active: (r) => r.view === 'audit',
     needs: 'seeAudit',
+  },
+  // alerting
+  {
+    id: 'alerting',
+    label: 'Alerting',
+    icon: 'bell',
+    href: href.alerting(),
+    active: (r) => r.view === 'alerting',
+    needs: 'manageAlerting',
   },
   {
     id: 'people',

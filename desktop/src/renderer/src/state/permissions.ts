@@ -12,6 +12,8 @@ export type Ability =
   | 'managePeople'
   // seeAudit: admins only (server/src/audit/audit-feature.ts says why).
   | 'seeAudit'
+  // alerting: who gets which alarms (admins)
+  | 'manageAlerting'
   // conversations: staff open groups and manage participants; admins announce to everyone
   | 'manageConversations'
   | 'sendAnnouncements';
@@ -23,6 +25,7 @@ const abilities: Record<Role, ReadonlySet<Ability>> = {
     'manageScreens',
     'managePeople',
     'seeAudit',
+    'manageAlerting',
     'manageConversations',
     'sendAnnouncements',
   ]),

@@ -12,8 +12,13 @@ export type Route =
   | { view: 'people'; userId: string | null }
   // audit
   | { view: 'audit' }
+  // alerting: routes, on-call groups, people's contacts, webhooks, delivery log (admins)
+  | { view: 'alerting'; tab: AlertingTab }
   // conversations: start one (optionally about a screen)
   | { view: 'newConversation'; screenId: string | null };
+
+export const ALERTING_TABS = ['routes', 'groups', 'people', 'webhooks', 'log'] as const;
+export type AlertingTab = (typeof ALERTING_TABS)[number];
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -44,6 +49,13 @@ export function parseRoute(hash: string): Route {
     // audit
     case 'audit':
       return { view: 'audit' };
+    case 'alerting':
+      return {
+        view: 'alerting',
+        tab: (ALERTING_TABS as readonly string[]).includes(parts[1] ?? '')
+          ? (parts[1] as AlertingTab)
+          : 'routes',
+      };
     case 'conversations':
       return { view: 'newConversation', screenId: parts[2] || null };
     default:
@@ -62,6 +74,7 @@ export const href = {
   people: (id?: string | null) => (id ? `#/people/${encodeURIComponent(id)}` : '#/people'),
   // audit
   audit: () => '#/audit',
+  alerting: (tab: AlertingTab = 'routes') => `#/alerting/${tab}`,
   newConversation: (screenId?: string | null) =>
     screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
 };

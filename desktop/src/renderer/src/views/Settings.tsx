@@ -4,6 +4,7 @@ import { refreshSnapshot } from '../state/boot';
 import { setUser, useConsole } from '../state/store';
 import { setTheme, useTheme } from '../state/theme';
 import { OwnPasswordForm } from '../features/admin-users/OwnPasswordForm';
+import { MyAlarmHours } from '../features/alerting';
 
 export function SettingsView() {
   const theme = useTheme();
@@ -102,6 +103,7 @@ export function SettingsView() {
         </button>
       </section>
       <OwnPasswordForm />
+      <MyAlarmHours />
     </section>
   );
 }
