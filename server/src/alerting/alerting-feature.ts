@@ -40,10 +40,10 @@ export function createAlertingFeature(
   });
   const status = (): AlertingStatus => ({
     email: smtp
-      ? { enabled: true, detail: `alarm e-mail goes out through ${smtp.describe} as ${smtp.from}` }
+      ? { enabled: true, detail: `Alarm e-mail goes out through ${smtp.describe} as ${smtp.from}` }
       : {
           enabled: false,
-          detail: 'alarm e-mail is off: no SMTP server is configured (SMTP_URL or SMTP_HOST)',
+          detail: 'Alarm e-mail is off: no SMTP server is configured (SMTP_URL or SMTP_HOST)',
         },
     webhooks: { privateAddresses: config.webhooksAllowPrivate },
   });
