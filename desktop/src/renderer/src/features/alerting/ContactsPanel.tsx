@@ -84,7 +84,11 @@ export function ContactsPanel({
               className={c.userId === editing ? 'selected' : undefined}
             >
               <td>
-                <button type="button" className="alerting-link" onClick={() => setEditing(c.userId)}>
+                <button
+                  type="button"
+                  className="alerting-link"
+                  onClick={() => setEditing(c.userId)}
+                >
                   {c.name}
                 </button>{' '}
                 <span className="muted">{c.role}</span>
