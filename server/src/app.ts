@@ -191,6 +191,8 @@ export async function startServer(
     const alerting = createAlertingFeature(ctx, {
       screenOf: (id) => fleet.state.get(id),
       notifications: chat.notifications,
+      alarmIsActive: async (id) =>
+        (await db.knex('alarms').where({ id }).first('status'))?.status === 'active',
     });
     const alarms = createAlarmFeature(ctx, (alarm, isNew) => alerting.onAlarmChange(alarm, isNew));
     let link: MqttLink | null = null;

@@ -25,7 +25,7 @@ describe.each(testDatabases())(
     let w: AlertingWorld;
     beforeAll(async () => {
       w = await startAlertingWorld(dbKind);
-    }, 30_000);
+    }, 60_000);
     afterAll(async () => {
       await w?.close();
     });

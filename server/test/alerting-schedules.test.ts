@@ -39,7 +39,7 @@ describe.each(testDatabases())('alerting: quiet hours and escalation (%s)', (dbK
       w.token,
     );
     expect(res.status).toBe(200);
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await w?.close();
   });

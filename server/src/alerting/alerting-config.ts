@@ -56,8 +56,8 @@ export function alertingConfigFromEnv(env: NodeJS.ProcessEnv): AlertingConfigInp
 }
 
 export interface SmtpSettings {
-  /** A nodemailer transport: the URL, or host/port/secure/auth. */
-  transport: string | Record<string, unknown>;
+  /** nodemailer SMTP options: `url`, or host/port/secure/auth. */
+  transport: Record<string, unknown>;
   from: string;
   /** Where it goes, without the password (for the startup line). */
   describe: string;
@@ -68,7 +68,7 @@ export function smtpSettings(c: AlertingConfig): SmtpSettings | null {
   const from = c.smtpFrom ?? `Marquee <marquee@${os.hostname() || 'localhost'}>`;
   if (c.smtpUrl) {
     const u = new URL(c.smtpUrl);
-    return { transport: c.smtpUrl, from, describe: `${u.protocol}//${u.host}` };
+    return { transport: { url: c.smtpUrl }, from, describe: `${u.protocol}//${u.host}` };
   }
   if (!c.smtpHost) return null;
   const port = c.smtpPort ?? 587;

@@ -52,6 +52,12 @@ export interface EngineDeps {
   screenOf(id: string): Screen | undefined;
   notifications: Pick<NotificationService, 'deliver'>;
   email: EmailSender | null;
+  /**
+   * Whether the alarm is still active (not acknowledged, not cleared), asked when an
+   * escalation is due: the timer is ended on acknowledgement, but a node that died between the
+   * acknowledgement and ending the timer must not make it fire.
+   */
+  alarmIsActive(alarmId: string): Promise<boolean>;
 }
 
 const MINUTE = 60_000;
@@ -245,7 +251,8 @@ export class AlertingEngine {
 
   private async escalate(e: Escalation, now: number): Promise<void> {
     const route = await routesRepo.get(this.d.knex, e.routeId);
-    if (!route?.enabled) return advanceEscalation(this.d.knex, e, null, now);
+    if (!route?.enabled || !(await this.d.alarmIsActive(e.alarmId)))
+      return advanceEscalation(this.d.knex, e, null, now);
     const subject = subjectOf(e.alarm, this.d.screenOf);
     const message = composeMessage(
       'escalated',

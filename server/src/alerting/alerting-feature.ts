@@ -23,6 +23,7 @@ export function createAlertingFeature(
   deps: {
     screenOf(id: string): Screen | undefined;
     notifications: Pick<NotificationService, 'deliver'>;
+    alarmIsActive(alarmId: string): Promise<boolean>;
   },
 ): AlertingFeature {
   const config = ctx.config.alerting;
@@ -36,6 +37,7 @@ export function createAlertingFeature(
     clock: { now: () => clock.now() },
     screenOf: deps.screenOf,
     notifications: deps.notifications,
+    alarmIsActive: deps.alarmIsActive,
     email,
   });
   const status = (): AlertingStatus => ({

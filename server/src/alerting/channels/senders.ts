@@ -63,7 +63,14 @@ export class EmailSender {
   private readonly transport: Transporter;
 
   constructor(private readonly smtp: SmtpSettings) {
-    this.transport = nodemailer.createTransport(smtp.transport as never);
+    // Bounded well inside a delivery's lease, so a hung SMTP server is a failed attempt
+    // (retried) rather than a send another node takes over while this one still waits.
+    this.transport = nodemailer.createTransport({
+      ...smtp.transport,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    } as never);
   }
 
   async send(m: AlertMessage): Promise<void> {
