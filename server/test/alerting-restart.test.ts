@@ -138,21 +138,21 @@ describe.each(testDatabases())('alerting across a restart (%s)', (dbKind) => {
     );
     const device = await connectDevice(s.mqttUrl, 'rs-1', screen.body.credentials.password);
     await device.publishState('online');
-    await waitFor(() => s.fleet.state.get('rs-1')?.state === 'online', 5000, 'online');
+    await waitFor(() => s.fleet.state.get('rs-1')?.state === 'online', 20_000, 'online');
     device.client.stream.destroy();
     const alarm = await waitFor(
       () => s.ctx.knex('alarms').where({ screen_id: 'rs-1', kind: 'lost' }).first('id'),
-      10_000,
+      20_000,
       'alarm',
     );
     const key = (ch: string, who: string) => `${alarm.id}:raise:${ch}:${who}`;
     const row = (k: string) => s.ctx.knex('alert_dispatches').where({ key: k }).first();
     // The day person's e-mail went; the webhook failed once and waits for its retry; the night
     // person's e-mail is held for quiet hours.
-    await waitFor(() => mail.to('day@ops.test').length === 1, 10_000, 'day e-mail');
+    await waitFor(() => mail.to('day@ops.test').length === 1, 20_000, 'day e-mail');
     await waitFor(
       async () => (await row(key('webhook', hook)))?.attempts === 1,
-      5000,
+      20_000,
       'first webhook try',
     );
     expect((await row(key('email', night.id))).status).toBe('held');
@@ -168,12 +168,12 @@ describe.each(testDatabases())('alerting across a restart (%s)', (dbKind) => {
       .update({ ...knexRow, attempts: 0 });
     await s.ctx.knex('notifications').where({ ref_id: alarm.id, user_id: day.id }).delete();
     s.alerting.engine.kick();
-    await waitFor(() => hooks.taken('/restart').length === 1, 10_000, 'webhook after restart');
+    await waitFor(() => hooks.taken('/restart').length === 1, 20_000, 'webhook after restart');
     await waitFor(
       async () =>
         (await s.ctx.knex('notifications').where({ ref_id: alarm.id, user_id: day.id })).length ===
         1,
-      5000,
+      20_000,
       'console re-sent',
     );
     await new Promise((r) => setTimeout(r, 600));
@@ -189,7 +189,7 @@ describe.each(testDatabases())('alerting across a restart (%s)', (dbKind) => {
     s = await boot(BERLIN_07H + 60_000);
     await waitFor(
       () => mail.to('night@ops.test').length === 1,
-      10_000,
+      20_000,
       'held e-mail after restart',
     );
     await new Promise((r) => setTimeout(r, 600));
@@ -201,5 +201,5 @@ describe.each(testDatabases())('alerting across a restart (%s)', (dbKind) => {
       .where({ alarm_id: alarm.id })
       .pluck('status');
     expect(new Set(statuses)).toEqual(new Set(['delivered']));
-  });
+  }, 120_000);
 });
