@@ -13,3 +13,4 @@ export * from './conversations';
 export * from './screenshots';
 export * from './uptime';
 export * from './desired-state';
+export * from './alerting';

@@ -19,6 +19,7 @@ import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
 import { noDeviceSessions, type DeviceSessions } from './broker/device-sessions';
 import { connectDynamicSecurity } from './broker/dynamic-security';
 import { createAlarmFeature, type AlarmFeature } from './alarms/alarm-feature';
+import { createAlertingFeature, type AlertingFeature } from './alerting/alerting-feature';
 import { createCommandFeature, type CommandFeature } from './commands/command-feature';
 import { EventStore } from './fleet/event-store';
 import { bindDurableIngest } from './fleet/durable-ingest';
@@ -50,6 +51,7 @@ export interface RunningServer {
   fleet: Awaited<ReturnType<typeof createFleetFeature>>;
   chat: ChatFeature;
   alarms: AlarmFeature;
+  alerting: AlertingFeature;
   commands: CommandFeature;
   log: Logger;
   close(): Promise<void>;
@@ -188,18 +190,14 @@ export async function startServer(
     chat.onConversationUpdate((view, userIds) =>
       fleet.advertisers.conversationChanged(view, userIds),
     );
-    const alarms = createAlarmFeature(ctx, (alarm, isNew) => {
-      if (!isNew) return;
-      const screen = fleet.state.get(alarm.screenId);
-      chat.notifier
-        .notifyRoles(['admin', 'operator'], {
-          kind: 'alarm',
-          title: `${alarm.severity === 'critical' ? 'Critical' : 'Alarm'}: ${screen?.name ?? alarm.screenId}`,
-          body: alarm.message,
-          ref: { type: 'alarm', id: alarm.id },
-        })
-        .catch((err: unknown) => log.error({ err }, 'alarm notification failed'));
+    // Who hears of each alarm change, when and how: routes, schedules, channels (alerting/).
+    const alerting = createAlertingFeature(ctx, {
+      screenOf: (id) => fleet.state.get(id),
+      notifications: chat.notifications,
+      alarmIsActive: async (id) =>
+        (await db.knex('alarms').where({ id }).first('status'))?.status === 'active',
     });
+    const alarms = createAlarmFeature(ctx, (alarm, isNew) => alerting.onAlarmChange(alarm, isNew));
     let link: MqttLink | null = null;
     const commands = createCommandFeature(ctx, fleet.state, () => link);
     const screenshots = createScreenshotsFeature(ctx, {
@@ -237,6 +235,7 @@ export async function startServer(
       fleet,
       chat,
       alarms,
+      alerting,
       commands,
       {
         name: 'events',
@@ -378,6 +377,7 @@ export async function startServer(
       fleet,
       chat,
       alarms,
+      alerting,
       commands,
       log,
       close: cleanup,

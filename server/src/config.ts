@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../../protocol';
+import { AlertingConfig, alertingConfigFromEnv } from './alerting/alerting-config';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -128,6 +129,8 @@ export const ServerConfig = z.object({
   screenshotMaxAgeDays: z.coerce.number().positive().default(30),
   /** How often the per-tag screenshot schedules are looked at. */
   screenshotScheduleTickMs: z.coerce.number().int().min(50).default(30_000),
+  /** Alarm routing and channels: SMTP, webhooks, retries (alerting/alerting-config.ts). */
+  alerting: AlertingConfig.default(AlertingConfig.parse({})),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;
@@ -169,6 +172,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     screenshotsKeep: env.MARQUEE_SCREENSHOTS_KEEP,
     screenshotMaxAgeDays: env.MARQUEE_SCREENSHOT_MAX_AGE_DAYS,
     screenshotScheduleTickMs: env.MARQUEE_SCREENSHOT_SCHEDULE_TICK_MS,
+    alerting: alertingConfigFromEnv(env),
   };
   const parsed = ServerConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid configuration: ${describeZodError(parsed.error)}`);

@@ -32,6 +32,7 @@ import { mapTileHandlers } from './map-tiles';
 import { reportsHandlers } from './reports-api';
 import { alarmRulesHandlers } from './alarm-rules-api';
 import { desiredStateHandlers } from './desired-state-handlers';
+import { alertingHandlers } from './alerting-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -568,6 +569,7 @@ export class ConsoleCore {
         connected: () => this.engine.connected,
       }),
       ...desiredStateHandlers((method, path, body) => this.online(method, path, body)),
+      ...alertingHandlers((method, path, body) => this.online(method, path, body)),
     };
   }
 

@@ -52,6 +52,7 @@ import {
 } from '../../../protocol';
 import type { CONSOLE_METHODS } from './ipc-contract';
 import { TILE_MAX_ZOOM, TILE_TEMPLATE_MAX } from './map-tile-source';
+import { alertingRequests, type AlertingResponses } from './alerting-console-api';
 
 export type ConnectionStatus = 'signedOut' | 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -327,9 +328,11 @@ export const consoleRequests = {
     .object({ tag: z.string().max(200), everyMinutes: z.number().finite() })
     .strict(),
   deleteScreenshotSchedule: z.object({ tag: z.string().max(200) }).strict(),
+  // alerting (issue 14): routes, groups, webhooks, contacts, own hours, delivery log
+  ...alertingRequests,
 } as const;
 
-export interface ConsoleResponses {
+export interface ConsoleResponses extends AlertingResponses {
   getSnapshot: ConsoleSnapshot;
   signIn: { user: User };
   signOut: null;

@@ -171,6 +171,9 @@ export function serverErrorSentence(
     case 'bad_request':
       if (method === 'signIn') return 'Enter a valid email address and password.';
       if (method === 'sendCommand') return 'The server did not accept this command’s settings.';
+      // alerting: protocol/alerting.ts words each refusal for people; only its field goes.
+      if (method.startsWith('alerting'))
+        return asSentence(message.split('; ')[0]!.replace(/^[\w.]+: /, ''));
       return looksTechnical(message)
         ? 'The server did not accept this request.'
         : asSentence(message);

@@ -2,6 +2,8 @@
  * The parts of the console API contract with no dependencies, so the sandboxed preload can
  * bundle them without pulling in zod (a sandboxed preload may require only `electron`).
  */
+import { ALERTING_METHODS } from './alerting-methods';
+
 export const CONSOLE_METHODS = [
   'getSnapshot',
   'signIn',
@@ -69,6 +71,8 @@ export const CONSOLE_METHODS = [
   'listScreenshotSchedules',
   'setScreenshotSchedule',
   'deleteScreenshotSchedule',
+  // alerting
+  ...ALERTING_METHODS,
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

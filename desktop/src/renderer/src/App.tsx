@@ -16,6 +16,7 @@ import { PeopleView } from './features/admin-users/PeopleView';
 import { AuditView } from './features/audit/AuditView';
 import { ReportsView } from './features/reports/ReportsView';
 import { AlarmRulesView } from './features/alarm-rules/AlarmRulesView';
+import { AlertingView, AlarmSound } from './features/alerting';
 import { NewConversationView } from './features/conversations';
 import { can } from './state/permissions';
 import { Empty } from './components/common';
@@ -69,6 +70,12 @@ function View({ route }: { route: Route }) {
     // alarm rules
     case 'alarmRules':
       return can(user, 'seeAlarmRules') ? <AlarmRulesView /> : <NotForRole what="Alarm rules" />;
+    case 'alerting':
+      return can(user, 'manageAlerting') ? (
+        <AlertingView tab={route.tab} />
+      ) : (
+        <NotForRole what="Alerting settings" />
+      );
     case 'newConversation':
       return <NewConversationView screenId={route.screenId} />;
     case 'map':
@@ -127,6 +134,7 @@ export function App() {
         </main>
       </div>
       <Toasts />
+      <AlarmSound />
       <KeyboardLayer />
     </div>
   );

@@ -15,6 +15,8 @@ import * as m010 from './010_alarm_notes';
 import * as m011 from './011_no_credentials_for_retired';
 import * as m012 from './012_alarm_rules';
 import * as m013 from './013_site_alarms';
+import * as m014 from './014_alerting_setup';
+import * as m015 from './015_alerting_deliveries';
 import * as m016 from './016_screenshots';
 import * as m017 from './017_desired_state';
 
@@ -36,6 +38,8 @@ const migrations: [string, Migration][] = [
   ['011_no_credentials_for_retired', m011],
   ['012_alarm_rules', m012],
   ['013_site_alarms', m013],
+  ['014_alerting_setup', m014],
+  ['015_alerting_deliveries', m015],
   ['016_screenshots', m016],
   ['017_desired_state', m017],
 ];

@@ -16,7 +16,8 @@ interface Item {
     | 'people'
     | 'audit'
     | 'reports'
-    | 'alarmRules';
+    | 'alarmRules'
+    | 'alerting';
   label: string;
   icon: IconName;
   href: string;
@@ -82,6 +83,15 @@ const items: Item[] = [
     href: href.audit(),
     active: (r) => r.view === 'audit',
     needs: 'seeAudit',
+  },
+  // alerting
+  {
+    id: 'alerting',
+    label: 'Alerting',
+    icon: 'bell',
+    href: href.alerting(),
+    active: (r) => r.view === 'alerting',
+    needs: 'manageAlerting',
   },
   {
     id: 'people',

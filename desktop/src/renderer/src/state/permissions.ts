@@ -14,6 +14,8 @@ export type Ability =
   | 'seeAudit'
   // seeReports: operators and admins (server/src/reports/uptime-feature.ts says why).
   | 'seeReports'
+  // alerting: who gets which alarms (admins)
+  | 'manageAlerting'
   // conversations: staff open groups and manage participants; admins announce to everyone
   | 'manageConversations'
   | 'sendAnnouncements'
@@ -29,6 +31,7 @@ const abilities: Record<Role, ReadonlySet<Ability>> = {
     'managePeople',
     'seeAudit',
     'seeReports',
+    'manageAlerting',
     'manageConversations',
     'sendAnnouncements',
     'seeAlarmRules',

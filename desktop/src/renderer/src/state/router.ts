@@ -16,12 +16,17 @@ export type Route =
   | { view: 'reports' }
   // alarm rules
   | { view: 'alarmRules' }
+  // alerting: routes, on-call groups, people's contacts, webhooks, delivery log (admins)
+  | { view: 'alerting'; tab: AlertingTab }
   // conversations: start one (optionally about a screen)
   | { view: 'newConversation'; screenId: string | null }
   // map (issue 13)
   | { view: 'map' }
   // screenshots (issue 13): the per-tag schedules
   | { view: 'screenshotSchedules' };
+
+export const ALERTING_TABS = ['routes', 'groups', 'people', 'webhooks', 'log'] as const;
+export type AlertingTab = (typeof ALERTING_TABS)[number];
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -58,6 +63,13 @@ export function parseRoute(hash: string): Route {
     // alarm rules
     case 'alarm-rules':
       return { view: 'alarmRules' };
+    case 'alerting':
+      return {
+        view: 'alerting',
+        tab: (ALERTING_TABS as readonly string[]).includes(parts[1] ?? '')
+          ? (parts[1] as AlertingTab)
+          : 'routes',
+      };
     case 'conversations':
       return { view: 'newConversation', screenId: parts[2] || null };
     case 'map':
@@ -84,6 +96,7 @@ export const href = {
   reports: () => '#/reports',
   // alarm rules
   alarmRules: () => '#/alarm-rules',
+  alerting: (tab: AlertingTab = 'routes') => `#/alerting/${tab}`,
   newConversation: (screenId?: string | null) =>
     screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
   map: () => '#/map',

@@ -6,6 +6,7 @@ import { setTheme, useTheme } from '../state/theme';
 import { OwnPasswordForm } from '../features/admin-users/OwnPasswordForm';
 import { MapTilesSettings } from '../features/map';
 import { UpdatesPanel } from '../features/updates/UpdatesPanel';
+import { MyAlarmHours } from '../features/alerting';
 
 export function SettingsView() {
   const theme = useTheme();
@@ -106,6 +107,7 @@ export function SettingsView() {
       <MapTilesSettings />
       <OwnPasswordForm />
       <UpdatesPanel />
+      <MyAlarmHours />
     </section>
   );
 }
