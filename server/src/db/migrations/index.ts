@@ -14,6 +14,8 @@ import * as m009 from './009_command_sender_name';
 import * as m010 from './010_alarm_notes';
 import * as m011 from './011_no_credentials_for_retired';
 import * as m016 from './016_screenshots';
+import * as m021 from './021_chat_about';
+import * as m022 from './022_chat_attachments';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +34,8 @@ const migrations: [string, Migration][] = [
   ['010_alarm_notes', m010],
   ['011_no_credentials_for_retired', m011],
   ['016_screenshots', m016],
+  ['021_chat_about', m021],
+  ['022_chat_attachments', m022],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
