@@ -53,6 +53,7 @@ export const CONSOLE_METHODS = [
   // screenshots
   'listScreenshots',
   'getScreenshot',
+  'getAttachment',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */
