@@ -21,7 +21,7 @@ import { AlarmRow } from '../components/AlarmRow';
 import { SystemDetails } from '../features/screen/SystemDetails';
 import { ScreenAdminPanel } from '../features/admin-screens/ScreenAdminPanel';
 import { useCurrentValue } from '../features/bulk-commands/current-value';
-import { StartConversationLink } from '../features/conversations';
+import { ScreenConversations, StartConversationLink } from '../features/conversations';
 import { ScreenshotsPanel } from '../features/screenshots';
 
 const MAX_POINTS = 720;
@@ -581,6 +581,7 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
         {/* Advertisers see their screens; commands and alarms are the operators'. */}
         {can(user, 'sendCommands') && <CommandPanel key={screen.id} screen={screen} />}
         <ScreenshotsPanel key={`shots-${screen.id}`} screen={screen} />
+        <ScreenConversations screenId={screen.id} />
 
         <ScreenAdminPanel screen={screen} />
 
