@@ -16,7 +16,7 @@ export function StartConversationLink({ screenId }: { screenId: string }) {
       href={href.newConversation(screenId)}
       data-testid="start-conversation-about-screen"
     >
-      <Icon name="chat" size={12} /> Start a conversation
+      <Icon name="chat" size={12} /> Message about this screen
     </a>
   );
 }
