@@ -94,6 +94,8 @@ export const AttachmentUploadHeaders = z.object({
     .regex(/^[A-Za-z0-9_-]{8,64}$/, 'X-Client-Id: 8-64 letters, digits, - or _'),
 });
 
+const MP4_BRANDS = ['isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'M4V ', 'dash'];
+
 /**
  * The type of a file by its first bytes (never what the sender says). Text is taken only for
  * a `.txt` name and bytes that are UTF-8 without NUL: a page renamed .png is refused.
@@ -106,7 +108,8 @@ export function attachmentMimeOf(bytes: Uint8Array, fileName: string): Attachmen
   if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'image/webp';
   if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return 'image/gif';
   if (ascii(0, '%PDF-')) return 'application/pdf';
-  if (ascii(4, 'ftyp')) return 'video/mp4';
+  // MP4 brands only: HEIC and QuickTime share the `ftyp` box but are not what we take.
+  if (ascii(4, 'ftyp') && MP4_BRANDS.some((b) => ascii(8, b))) return 'video/mp4';
   if (/\.txt$/i.test(fileName) && !bytes.includes(0)) {
     try {
       new TextDecoder('utf-8', { fatal: true }).decode(bytes);
