@@ -14,7 +14,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AttachmentUploadResponse, Conversation, Message, SyncResult } from '../../protocol';
 import { testDatabases } from '../../test/helpers/databases';
-import { api } from '../../test/helpers/server';
+import { api, waitFor } from '../../test/helpers/server';
 import {
   call,
   clientId,
@@ -246,6 +246,7 @@ describe.each(testDatabases())('chat: attachments (%s)', (dbKind) => {
     expect(fs.existsSync(path.join(dir, attachment.id))).toBe(true);
     const s = await connect(world.server, olga!);
     const before = await call<SyncResult>(s.socket, 'sync', { cursor: 0 });
+    await call(s.socket, 'joinRoom', { room: `conversation:${conv.id}` });
 
     world.server.ctx.config.attachmentRetentionDays = 30;
     expect(await world.server.chat.attachments.prune(Date.now() + 29 * 86_400_000)).toBe(0);
@@ -259,6 +260,12 @@ describe.each(testDatabases())('chat: attachments (%s)', (dbKind) => {
     const thread = await history(world, olga!, conv.id);
     const msg = thread.find((m) => m.id === sent.body.message.id)!;
     expect(msg.attachments).toEqual([{ ...attachment, removed: true }].map(strip));
+    // Someone looking at the thread sees it at once.
+    await waitFor(
+      () => s.got('newMessage').find((m) => m.id === msg.id && m.attachments?.[0]?.removed),
+      3000,
+      'the removal, live',
+    );
     // Consoles learn it through sync (the message got a new rev).
     const after = await call<SyncResult>(s.socket, 'sync', { cursor: before.cursor });
     s.close();

@@ -10,6 +10,8 @@ import { AttachmentFiles } from './attachment-files';
 import { pruneAttachments } from './attachments-repo';
 import { attachmentRoutes } from './attachments-routes';
 import { attachmentUploadRoute } from './attachments-upload';
+import { conversationRoom } from './chat-events';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows';
 
 const DAY_MS = 24 * 3600_000;
 const SWEEP_MS = 3600_000;
@@ -32,6 +34,20 @@ export function createAttachments(ctx: ServerContext): Attachments {
   );
   let timer: NodeJS.Timeout | null = null;
 
+  /** Those looking at a thread see "removed by retention" at once; everybody else at `sync`. */
+  const announceRemoved = async (messageIds: string[]) => {
+    const unique = [...new Set(messageIds)];
+    if (unique.length === 0) return;
+    const rows: MessageRow[] = await knex('messages as m')
+      .join('users as u', 'u.id', 'm.sender_id')
+      .whereIn('m.id', unique)
+      .select(...MESSAGE_COLUMNS);
+    for (const row of rows) {
+      const message = toMessage(row);
+      ctx.io.to(conversationRoom(message.conversationId)).emit('newMessage', message);
+    }
+  };
+
   const prune = async (now = Date.now()) => {
     let total = 0;
     for (;;) {
@@ -46,6 +62,7 @@ export function createAttachments(ctx: ServerContext): Attachments {
             await files
               .remove(file)
               .catch((err: unknown) => log.warn({ err, file }, 'attachment file not removed'));
+      await announceRemoved(gone.flatMap((a) => (a.messageId ? [a.messageId] : [])));
       total += gone.length;
       if (gone.length < 1000) return total;
     }
