@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from './socket';
 import { ScreenId } from './domain';
+import { ConversationAbout } from './attachments';
 
 const userId = z.string().min(1).max(64);
 
@@ -35,6 +36,8 @@ export const CreateConversationRequest = z
         `a conversation has at most ${MAX_CONVERSATION_PARTICIPANTS} people, you included`,
       ),
     screenId: ScreenId.optional(),
+    /** A screen, booking or campaign; a screen one is the same as `screenId`. */
+    about: ConversationAbout.optional(),
   })
   .strict();
 export type CreateConversationRequest = z.infer<typeof CreateConversationRequest>;

@@ -4,6 +4,7 @@
  * console that has seen cursor C has every entity whose rev ≤ C.
  */
 import { z } from 'zod';
+import { AttachmentRef, ConversationAbout } from './attachments';
 import { CommandType, Content, DisplayPower, ScreenState, FaultSeverity } from './mqtt';
 import { SCREEN_ID_PATTERN } from './topics';
 import { AlarmNote } from './alarms';
@@ -160,6 +161,8 @@ export const Message = z.object({
   seq: z.number().int().positive(),
   createdAt: ts,
   rev,
+  /** Files sent with the message (protocol/attachments.ts); absent when none. */
+  attachments: z.array(AttachmentRef).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -176,6 +179,10 @@ export const Conversation = z.object({
   kind: z.enum(['direct', 'group']),
   title: z.string(),
   screenId: z.string().nullable(),
+  /** What the conversation is about (a screen, booking or campaign); protocol/attachments.ts. */
+  about: ConversationAbout.nullable().optional(),
+  /** When the oldest advertiser message the team has not answered was sent; null: none. */
+  waitingSince: z.number().nullable().optional(),
   participants: z.array(Participant),
   lastMessage: Message.nullable(),
   /** Unread count for the user receiving this object. */

@@ -14,3 +14,4 @@ export * from './screenshots';
 export * from './uptime';
 export * from './desired-state';
 export * from './alerting';
+export * from './attachments';

@@ -18,6 +18,7 @@ import {
 } from './domain';
 import { CommandParams, CommandType } from './mqtt';
 import { NoteAlarmRequest } from './alarms';
+import { AttachmentId, MAX_ATTACHMENTS_PER_MESSAGE } from './attachments';
 
 const id = z.string().min(1).max(64);
 /** Client-generated ids make retries safe. */
@@ -41,6 +42,11 @@ export const requests = {
         .string()
         .min(1, 'empty message')
         .max(MAX_MESSAGE_LENGTH, `longer than ${MAX_MESSAGE_LENGTH} characters`),
+      /** Uploaded first over HTTP (protocol/attachments.ts). */
+      attachmentIds: z
+        .array(AttachmentId)
+        .max(MAX_ATTACHMENTS_PER_MESSAGE, `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments`)
+        .optional(),
     })
     .strict(),
   markRead: z.object({ conversationId: id, seq: z.number().int().nonnegative() }).strict(),

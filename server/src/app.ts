@@ -285,6 +285,7 @@ export async function startServer(
 
     // REST. Device uploads (images, device credentials) come before the JSON parser and the session check.
     app.use('/api', screenshots.deviceRoutes());
+    app.use('/api', chat.attachments.uploadRoutes());
     app.use(express.json({ limit: '64kb' }));
     app.get('/healthz', (_req, res) => {
       db.knex

@@ -131,6 +131,16 @@ export const ServerConfig = z.object({
   screenshotScheduleTickMs: z.coerce.number().int().min(50).default(30_000),
   /** Alarm routing and channels: SMTP, webhooks, retries (alerting/alerting-config.ts). */
   alerting: AlertingConfig.default(AlertingConfig.parse({})),
+  /** Files in chat (server/src/chat/README.md "Attachments"): where, how big, how long. */
+  attachmentDir: z.string().optional(),
+  attachmentMaxBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  /** Days an attachment is kept; 0 keeps them for ever. */
+  attachmentRetentionDays: z.coerce.number().min(0).default(365),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;
@@ -173,6 +183,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     screenshotMaxAgeDays: env.MARQUEE_SCREENSHOT_MAX_AGE_DAYS,
     screenshotScheduleTickMs: env.MARQUEE_SCREENSHOT_SCHEDULE_TICK_MS,
     alerting: alertingConfigFromEnv(env),
+    attachmentDir: env.MARQUEE_ATTACHMENT_DIR || undefined,
+    attachmentMaxBytes: env.MARQUEE_ATTACHMENT_MAX_BYTES,
+    attachmentRetentionDays: env.MARQUEE_ATTACHMENT_RETENTION_DAYS,
   };
   const parsed = ServerConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid configuration: ${describeZodError(parsed.error)}`);

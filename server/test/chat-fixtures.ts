@@ -134,7 +134,13 @@ export async function call<T>(socket: ConsoleSocket, event: string, payload: unk
 export async function openConversation(
   world: ChatWorld,
   by: TestUser,
-  body: { kind: 'direct' | 'group'; participantIds: string[]; title?: string; screenId?: string },
+  body: {
+    kind: 'direct' | 'group';
+    participantIds: string[];
+    title?: string;
+    screenId?: string;
+    about?: { type: 'screen' | 'booking' | 'campaign'; id: string };
+  },
 ): Promise<Conversation> {
   const res = await api<{ conversation: Conversation }>(
     world.server,

@@ -23,6 +23,7 @@ import {
   validationSentence,
 } from '../shared/error-sentences';
 import { ConsoleCache, type OutboxEntry } from './cache/console-cache';
+import { attachmentHandlers, pendingAttachment, prepareFiles } from './attachments-outbox';
 import { expiresAtOf, ttlOf } from './command-ttl';
 import { serverApi } from './server-api';
 import { adminScreensHandlers } from './admin-screens-handlers';
@@ -341,6 +342,7 @@ export class ConsoleCore {
           createdAt: p.createdAt,
           rev: 0,
           pending: true,
+          ...(p.attachments ? { attachments: p.attachments.map((a) => pendingAttachment(a)) } : {}),
         };
       });
   }
@@ -351,6 +353,7 @@ export class ConsoleCore {
       ...adminScreensHandlers(() => this.requireSession()),
       ...mapTileHandlers(),
       ...screenshotsHandlers(() => this.requireSession()),
+      ...attachmentHandlers(() => this.requireSession()),
 
       signIn: async ({ serverUrl, email, password }) => {
         const url = new URL(serverUrl).origin;
@@ -415,20 +418,35 @@ export class ConsoleCore {
         return { messages: thread, hasMore };
       },
 
-      sendMessage: async ({ conversationId, body }) => {
+      sendMessage: async ({ conversationId, body, attachments }) => {
         const { user } = this.requireSession();
         const clientId = randomUUID();
-        this.cache.enqueue({
-          kind: 'sendMessage',
-          payload: {
-            clientId,
-            conversationId,
-            body,
-            senderId: user.id,
-            senderName: user.name,
-            createdAt: Date.now(),
-          },
-        });
+        // Files wait in the cache with their message: uploaded first when it goes out.
+        const files = prepareFiles(attachments ?? []);
+        this.cache.db.transaction(() => {
+          const entry = this.cache.enqueue({
+            kind: 'sendMessage',
+            payload: {
+              clientId,
+              conversationId,
+              body,
+              senderId: user.id,
+              senderName: user.name,
+              createdAt: Date.now(),
+              ...(files.length
+                ? {
+                    attachments: files.map((f) => ({
+                      clientId: f.clientId,
+                      fileName: f.fileName,
+                      mime: f.mime,
+                      bytes: f.data.length,
+                    })),
+                  }
+                : {}),
+            },
+          });
+          this.cache.outboxFiles.add(entry.seq, files);
+        })();
         const pending = this.pendingMessages(conversationId).find((m) => m.clientId === clientId)!;
         this.emit({ type: 'messages', conversationId, messages: [pending] });
         this.engine.kick();

@@ -29,6 +29,7 @@ import type {
   ThreadMessage,
 } from '../shared/console-api';
 import type { ConsoleCache, OutboxEntry } from './cache/console-cache';
+import { uploadQueued } from './attachments-outbox';
 import { remainingTtlS } from './command-ttl';
 import { serverApi } from './server-api';
 
@@ -533,11 +534,17 @@ export class SyncEngine {
   private send(socket: ServerSocket, entry: OutboxEntry, ttlS?: number): Promise<Ack<unknown>> {
     switch (entry.kind) {
       case 'sendMessage':
-        return this.call(socket, 'sendMessage', {
-          clientId: entry.payload.clientId,
-          conversationId: entry.payload.conversationId,
-          body: entry.payload.body,
-        });
+        // Its files first, over HTTP (attachments-outbox.ts); then the message naming them.
+        return uploadQueued(this.cache, this.session, entry).then((up) =>
+          !up.ok
+            ? up
+            : this.call(socket, 'sendMessage', {
+                clientId: entry.payload.clientId,
+                conversationId: entry.payload.conversationId,
+                body: entry.payload.body,
+                ...(up.data.length ? { attachmentIds: up.data } : {}),
+              }),
+        );
       case 'markRead':
         return this.call(socket, 'markRead', entry.payload);
       case 'ackAlarm':

@@ -66,7 +66,8 @@ export async function startConsoleHost(opts: {
   });
   app.use(express.static(opts.rendererDir, { index: 'index.html' }));
   const server = http.createServer(app);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // Room for one message's attachment (10 MiB, as base64) plus its envelope; see attachments-outbox.ts.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
 
   server.on('upgrade', (req, socket, head) => {
     if (!hostCheck?.allows(req.headers.host)) {

@@ -39,6 +39,9 @@ import {
   ALARM_NOTE_MAX,
   AUDIT_PAGE_MAX,
   CommandType,
+  ATTACHMENT_MAX_BYTES_DEFAULT,
+  AttachmentFileName,
+  MAX_ATTACHMENTS_PER_MESSAGE,
   MAX_MESSAGE_LENGTH,
   MIN_PASSWORD_LENGTH,
   Role,
@@ -184,7 +187,22 @@ export const consoleRequests = {
     .object({ conversationId: id, beforeSeq: z.number().int().positive().optional() })
     .strict(),
   sendMessage: z
-    .object({ conversationId: id, body: z.string().min(1).max(MAX_MESSAGE_LENGTH) })
+    .object({
+      conversationId: id,
+      body: z.string().min(1).max(MAX_MESSAGE_LENGTH),
+      /** Files picked in the composer; queued with the message (core/attachments-outbox.ts). */
+      attachments: z
+        .array(
+          z
+            .object({
+              fileName: AttachmentFileName,
+              dataBase64: z.string().max(Math.ceil((ATTACHMENT_MAX_BYTES_DEFAULT * 4) / 3) + 4),
+            })
+            .strict(),
+        )
+        .max(MAX_ATTACHMENTS_PER_MESSAGE)
+        .optional(),
+    })
     .strict(),
   markRead: z.object({ conversationId: id, seq: z.number().int().nonnegative() }).strict(),
   setTyping: z.object({ conversationId: id, isTyping: z.boolean() }).strict(),
@@ -330,6 +348,8 @@ export const consoleRequests = {
   deleteScreenshotSchedule: z.object({ tag: z.string().max(200) }).strict(),
   // alerting (issue 14): routes, groups, webhooks, contacts, own hours, delivery log
   ...alertingRequests,
+  // files in chat (issue 12): read on the server each time
+  getAttachment: z.object({ attachmentId: id, thumb: z.boolean().default(false) }).strict(),
 } as const;
 
 export interface ConsoleResponses extends AlertingResponses {
@@ -407,6 +427,7 @@ export interface ConsoleResponses extends AlertingResponses {
   listScreenshotSchedules: ScreenshotScheduleList;
   setScreenshotSchedule: { schedule: ScreenshotSchedule };
   deleteScreenshotSchedule: null;
+  getAttachment: { dataUrl: string; mime: string };
 }
 
 export type ConsoleMethod = keyof typeof consoleRequests;

@@ -73,6 +73,7 @@ export const CONSOLE_METHODS = [
   'deleteScreenshotSchedule',
   // alerting
   ...ALERTING_METHODS,
+  'getAttachment',
 ] as const;
 
 /** Channel names for Electron IPC (the typed channel map, Rocket.Chat.Electron style). */

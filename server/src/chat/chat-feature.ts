@@ -9,6 +9,7 @@ import type { User } from '../../../protocol';
 import type { Feature, ServerContext } from '../context';
 import type { RoomPolicy } from '../realtime/rooms';
 import { canRead, requireParticipant } from './access';
+import { createAttachments, type Attachments } from './attachments';
 import { ChatEvents, type ConversationUpdateListener } from './chat-events';
 import { chatRoutes } from './chat-routes';
 import { conversationsInWindow, screensOfParticipant } from './conversations-repo';
@@ -30,6 +31,8 @@ export interface ChatFeature extends Feature {
   typing: TypingRelay;
   messages: MessageService;
   notifications: NotificationService;
+  /** Files in chat; app.ts mounts `attachments.uploadRoutes()` before the session check. */
+  attachments: Attachments;
 }
 
 export function createChatFeature(ctx: ServerContext): ChatFeature {
@@ -51,6 +54,7 @@ export function createChatFeature(ctx: ServerContext): ChatFeature {
     onSent: (userId, conversationId) => typing.clear(userId, conversationId),
   });
   const deps = { knex, io, events, typing, messages, notifications, presence };
+  const attachments = createAttachments(ctx);
 
   ctx.metrics.gauge(
     'marquee_users_online',
@@ -65,6 +69,7 @@ export function createChatFeature(ctx: ServerContext): ChatFeature {
     presence,
     typing,
     messages,
+    attachments,
     roomPolicy: (user, id) => canRead(knex, user, id),
     advertiserScreens: (userId) => screensOfParticipant(knex, userId),
     onConversationUpdate: (listener) => void updateListeners.push(listener),
@@ -87,6 +92,8 @@ export function createChatFeature(ctx: ServerContext): ChatFeature {
     },
 
     registerRoutes(router) {
+      // Before chatRoutes: `/conversations/waiting` is not a conversation id.
+      router.use(attachments.readRoutes());
       router.use(chatRoutes(deps));
     },
 
@@ -115,7 +122,12 @@ export function createChatFeature(ctx: ServerContext): ChatFeature {
       presence.disconnect(socket);
     },
 
+    start() {
+      attachments.start();
+    },
+
     stop() {
+      attachments.stop();
       typing.stop();
     },
   };

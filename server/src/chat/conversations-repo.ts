@@ -89,6 +89,8 @@ export async function loadViews(db: Db, rows: ConversationRow[]): Promise<Conver
     kind: r.kind,
     title: r.title,
     screenId: r.screen_id,
+    about: r.about_type && r.about_id ? { type: r.about_type, id: r.about_id } : null,
+    waitingSince: r.waiting_since == null ? null : Number(r.waiting_since),
     participants: participants.get(r.id) ?? [],
     lastMessage: last.get(r.id) ?? null,
     lastSeq: Number(r.last_seq),

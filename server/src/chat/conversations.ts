@@ -41,6 +41,7 @@ export async function createConversation(
   input: CreateConversationRequest,
 ): Promise<{ conversation: Conversation; created: boolean }> {
   const { knex, events } = deps;
+  input = withAbout(input);
   const others = [...new Set(input.participantIds)].filter((id) => id !== creator.id);
   const users: { id: string; name: string; role: Role }[] = await knex('users')
     .whereIn('id', others)
@@ -82,10 +83,12 @@ export async function createConversation(
     input.title ?? [creator.name, ...users.map((u) => u.name)].join(', '),
     200,
   );
+  const about = input.about ?? null;
+  // Screen (or nothing) keeps the key it always had; a booking or campaign is its own thread.
+  const subject =
+    about && about.type !== 'screen' ? `${about.type}:${about.id}` : (input.screenId ?? '');
   const directKey =
-    input.kind === 'direct'
-      ? `${[creator.id, others[0]!].sort().join('|')}|${input.screenId ?? ''}`
-      : null;
+    input.kind === 'direct' ? `${[creator.id, others[0]!].sort().join('|')}|${subject}` : null;
   const now = Date.now();
   let view;
   try {
@@ -102,6 +105,9 @@ export async function createConversation(
         last_message_at: null,
         direct_key: directKey,
         rev,
+        about_type: about?.type ?? null,
+        about_id: about?.id ?? null,
+        waiting_since: null,
       };
       await trx('conversations').insert(row);
       await trx('conversation_participants').insert(
@@ -120,12 +126,13 @@ export async function createConversation(
         action: 'conversation.created',
         targetType: 'conversation',
         targetId: row.id,
-        summary: `Started ${input.kind} conversation "${title}"${input.screenId ? ` about screen ${input.screenId}` : ''}`,
+        summary: `Started ${input.kind} conversation "${title}"${about ? ` about ${about.type} ${about.id}` : ''}`,
         details: {
           kind: input.kind,
           title,
           participantIds: [creator.id, ...others],
           screenId: input.screenId ?? null,
+          about,
         },
       });
       return (await loadViews(trx, [row]))[0]!;
@@ -148,6 +155,25 @@ export async function createConversation(
     view.participants.map((p) => p.userId),
   );
   return { conversation: personalize(view, creator.id), created: true };
+}
+
+/**
+ * `screenId` and `about: {type: 'screen'}` say the same thing; either sets both. A booking or
+ * campaign is a label (its records live with campaigns): it widens nobody's view of anything.
+ */
+function withAbout(input: CreateConversationRequest): CreateConversationRequest {
+  const { about, screenId } = input;
+  if (about?.type === 'screen') {
+    if (screenId && screenId !== about.id)
+      throw new AppError('bad_request', 'screenId and about name different screens; give one');
+    return { ...input, screenId: about.id };
+  }
+  if (about && screenId)
+    throw new AppError(
+      'bad_request',
+      `a conversation is about one thing: a screen or a ${about.type}, not both`,
+    );
+  return screenId ? { ...input, about: { type: 'screen', id: screenId } } : input;
 }
 
 export async function addParticipant(

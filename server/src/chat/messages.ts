@@ -19,7 +19,8 @@ import { newId } from '../auth/tokens';
 import { reserveRevisions } from '../db/revisions';
 import { AppError } from '../errors';
 import type { MarqueeServer } from '../realtime/socket-router';
-import { requireParticipant, requireReadable } from './access';
+import { isStaff, requireParticipant, requireReadable } from './access';
+import { claimAttachments } from './attachments-repo';
 import { conversationRoom, type ChatEvents } from './chat-events';
 import { loadViews } from './conversations-repo';
 import { insertNotifications, type NotificationService } from './notifications';
@@ -43,6 +44,8 @@ export interface SendRequest {
   clientId: string;
   conversationId: string;
   body: string;
+  /** Uploaded before (attachments-routes.ts), by the sender, to this conversation. */
+  attachmentIds?: string[];
 }
 
 export interface MessageDeps {
@@ -123,9 +126,17 @@ export class MessageService {
       );
 
     const now = Date.now();
+    const attachments = await claimAttachments(trx, user, req);
     await trx('conversations')
       .where({ id: req.conversationId })
-      .update({ last_seq: trx.raw('last_seq + 1'), last_message_at: now, rev });
+      .update({
+        last_seq: trx.raw('last_seq + 1'),
+        last_message_at: now,
+        rev,
+        // An advertiser's word starts the wait for the team (or keeps the older one); any
+        // staff member's answer ends it.
+        waiting_since: isStaff(user) ? null : trx.raw('coalesce(waiting_since, ?)', [now]),
+      });
     const conversation = (await trx<ConversationRow>('conversations')
       .where({ id: req.conversationId })
       .first())!;
@@ -139,8 +150,16 @@ export class MessageService {
       seq,
       created_at: now,
       rev,
+      attachments: attachments.length ? JSON.stringify(attachments) : null,
     };
     await trx('messages').insert(row);
+    if (attachments.length)
+      await trx('chat_attachments')
+        .whereIn(
+          'id',
+          attachments.map((a) => a.id),
+        )
+        .update({ message_id: row.id });
     // Writing in a conversation means having read it up to one's own message.
     await trx('conversation_participants')
       .where({ conversation_id: req.conversationId, user_id: user.id })

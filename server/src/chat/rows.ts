@@ -2,7 +2,14 @@
  * Row shapes of the chat tables and their wire forms. PostgreSQL returns bigint columns as
  * strings, so every number read from a row goes through Number().
  */
-import type { Message, Notification, NotificationKind, Participant, Role } from '../../../protocol';
+import type {
+  AttachmentRef,
+  Message,
+  Notification,
+  NotificationKind,
+  Participant,
+  Role,
+} from '../../../protocol';
 
 export interface ConversationRow {
   id: string;
@@ -15,6 +22,11 @@ export interface ConversationRow {
   last_message_at: number | string | null;
   direct_key: string | null;
   rev: number | string;
+  /** What it is about (migration 021); a screen one also sets screen_id. */
+  about_type?: 'screen' | 'booking' | 'campaign' | null;
+  about_id?: string | null;
+  /** Since when an advertiser's message waits for the team's answer; null: none waits. */
+  waiting_since?: number | string | null;
 }
 
 export interface ParticipantRow {
@@ -41,6 +53,8 @@ export interface MessageRow {
   seq: number | string;
   created_at: number | string;
   rev: number | string;
+  /** The attachments' wire form, JSON (migration 022); null when none. */
+  attachments?: string | null;
   /** Joined from users. */
   sender_name?: string;
 }
@@ -68,6 +82,7 @@ export const toMessage = (row: MessageRow, senderName = row.sender_name ?? ''): 
   seq: Number(row.seq),
   createdAt: Number(row.created_at),
   rev: Number(row.rev),
+  ...(row.attachments ? { attachments: JSON.parse(row.attachments) as AttachmentRef[] } : {}),
 });
 
 export const toParticipant = (row: ParticipantUserRow): Participant => ({
@@ -98,6 +113,7 @@ export const MESSAGE_COLUMNS = [
   'm.seq',
   'm.created_at',
   'm.rev',
+  'm.attachments',
   'u.name as sender_name',
 ] as const;
 

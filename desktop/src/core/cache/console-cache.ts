@@ -12,6 +12,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   Alarm,
+  AttachmentMime,
   Command,
   Conversation,
   Message,
@@ -22,6 +23,7 @@ import type {
 } from '../../../../protocol';
 import type { ScreenHistory, SignedOutBecause } from '../../shared/console-api';
 import { migrate } from './migrations';
+import { OutboxFiles } from './outbox-files';
 
 type EntityTable = 'screens' | 'alarms' | 'commands' | 'conversations' | 'notifications';
 
@@ -36,6 +38,8 @@ export type OutboxEntry =
         senderId: string;
         senderName: string;
         createdAt: number;
+        /** Files queued with it (bytes in cache/outbox-files.ts), uploaded before it is sent. */
+        attachments?: { clientId: string; fileName: string; mime: AttachmentMime; bytes: number }[];
       };
       createdAt: number;
     }
@@ -86,6 +90,8 @@ export class ConsoleCache {
   readonly db: Database.Database;
   /** Set when the file on disk was unusable and has been moved aside. */
   readonly recoveredFrom: string | null;
+  /** Attachments queued with outbox messages. */
+  readonly outboxFiles: OutboxFiles;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -105,6 +111,7 @@ export class ConsoleCache {
     }
     this.db = db;
     this.recoveredFrom = recovered;
+    this.outboxFiles = new OutboxFiles(db);
   }
 
   close(): void {
@@ -139,7 +146,7 @@ export class ConsoleCache {
   /** Forget everything the server sent (sign-out, or another server/user). The outbox too. */
   clearReplica(): void {
     this.db.exec(
-      'DELETE FROM screens; DELETE FROM alarms; DELETE FROM commands; DELETE FROM conversations; DELETE FROM notifications; DELETE FROM messages; DELETE FROM outbox; DELETE FROM screen_history; DELETE FROM meta;',
+      'DELETE FROM screens; DELETE FROM alarms; DELETE FROM commands; DELETE FROM conversations; DELETE FROM notifications; DELETE FROM messages; DELETE FROM outbox; DELETE FROM outbox_files; DELETE FROM screen_history; DELETE FROM meta;',
     );
   }
 
@@ -385,6 +392,7 @@ export class ConsoleCache {
 
   removeFromOutbox(seq: number): void {
     this.db.prepare('DELETE FROM outbox WHERE seq = ?').run(seq);
+    this.db.prepare('DELETE FROM outbox_files WHERE outbox_seq = ?').run(seq);
   }
 }
 

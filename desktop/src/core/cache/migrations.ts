@@ -46,6 +46,21 @@ export const migrations: ((db: BetterSqlite3.Database) => void)[] = [
       ON CONFLICT(id) DO NOTHING;
     `);
   },
+  // 4: the bytes of attachments queued with a message (cache/outbox-files.ts).
+  (db) => {
+    db.exec(`
+      CREATE TABLE outbox_files (
+        client_id TEXT PRIMARY KEY,
+        outbox_seq INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        file_name TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        data BLOB NOT NULL,
+        attachment_id TEXT
+      );
+      CREATE INDEX outbox_files_by_entry ON outbox_files (outbox_seq);
+    `);
+  },
 ];
 
 export function migrate(db: BetterSqlite3.Database): void {

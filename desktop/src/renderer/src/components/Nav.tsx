@@ -3,6 +3,7 @@ import { useConsole } from '../state/store';
 import { href, type Route } from '../state/router';
 import { can, type Ability } from '../state/permissions';
 import { Icon, type IconName } from './Icon';
+import { WaitingBadge } from '../features/conversations';
 
 interface Item {
   id:
@@ -177,6 +178,7 @@ export function Nav({ route }: { route: Route }) {
                     {badge.n > 999 ? '999+' : badge.n}
                   </span>
                 )}
+                {item.id === 'messages' && <WaitingBadge />}
               </a>
             </li>
           );

@@ -23,7 +23,15 @@ import { href } from '../state/router';
 import { when } from '../format';
 import { Empty, PresenceDot } from '../components/common';
 import { Icon } from '../components/Icon';
-import { ManageConversation, NewConversationButton } from '../features/conversations';
+import {
+  AboutChip,
+  AttachButton,
+  ManageConversation,
+  MessageAttachments,
+  NewConversationButton,
+  WaitingSection,
+  useComposerFiles,
+} from '../features/conversations';
 
 /** Re-send 'typing: true' at most this often while the operator keeps typing. */
 export const TYPING_THROTTLE_MS = 3000;
@@ -149,6 +157,7 @@ const MessageItem = memo(function MessageItem({
       <div className="message-bubble">
         {/* Plain text only: React escapes it; white-space keeps the sender's line breaks. */}
         <div className="message-body">{message.body}</div>
+        <MessageAttachments attachments={message.attachments} />
         <div className="message-meta">
           <time dateTime={new Date(message.createdAt).toISOString()}>
             {when(message.createdAt)}
@@ -198,6 +207,7 @@ function Composer({ conversationId }: { conversationId: string }) {
   const typingSentAt = useRef(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const picked = useComposerFiles();
 
   const sendTyping = useCallback(
     (isTyping: boolean) => {
@@ -237,7 +247,9 @@ function Composer({ conversationId }: { conversationId: string }) {
   };
 
   const send = async () => {
-    const body = text.trim();
+    const files = picked.files;
+    // A file alone still says something: its name is the text.
+    const body = text.trim() || files.map((f) => f.fileName).join(', ');
     if (!body) return;
     if (body.length > MAX_MESSAGE_LENGTH) {
       setError(`Messages are limited to ${MAX_MESSAGE_LENGTH} characters.`);
@@ -245,11 +257,18 @@ function Composer({ conversationId }: { conversationId: string }) {
     }
     stopTyping();
     setText('');
+    picked.clear();
     try {
-      const message = await consoleApi.sendMessage({ conversationId, body });
+      const attachments = files.map(({ fileName, dataBase64 }) => ({ fileName, dataBase64 }));
+      const message = await consoleApi.sendMessage({
+        conversationId,
+        body,
+        ...(attachments.length ? { attachments } : {}),
+      });
       addLocalMessage(message);
     } catch (e) {
-      setText((t) => t || body);
+      setText((t) => t || text);
+      if (files.length) for (const f of files) picked.restore(f);
       setError(e instanceof Error ? e.message : String(e));
     }
     inputRef.current?.focus();
@@ -294,11 +313,17 @@ function Composer({ conversationId }: { conversationId: string }) {
           }}
           aria-invalid={over || undefined}
         />
+        <AttachButton
+          files={picked.files}
+          error={picked.error}
+          onPick={picked.add}
+          onRemove={picked.remove}
+        />
         <button
           type="submit"
           className="button primary"
           data-testid="composer-send"
-          disabled={!text.trim() || over}
+          disabled={(!text.trim() && picked.files.length === 0) || over}
         >
           <Icon name="send" size={16} /> Send
         </button>
@@ -315,9 +340,6 @@ function Composer({ conversationId }: { conversationId: string }) {
 function ThreadView({ conversation }: { conversation: Conversation }) {
   const me = useConsole((s) => s.user?.id);
   const thread = useConsole((s) => s.threads.get(conversation.id) ?? EMPTY_THREAD);
-  const screenName = useConsole((s) =>
-    conversation.screenId ? s.screens.get(conversation.screenId)?.name : undefined,
-  );
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -431,11 +453,7 @@ function ThreadView({ conversation }: { conversation: Conversation }) {
             ))}
           </div>
         </div>
-        {conversation.screenId && (
-          <a className="chip link" href={href.screen(conversation.screenId)}>
-            <Icon name="screen" size={12} /> {screenName ?? conversation.screenId}
-          </a>
-        )}
+        <AboutChip conversation={conversation} />
         <ManageConversation key={conversation.id} conversation={conversation} />
       </header>
       <div
@@ -507,6 +525,7 @@ export function MessagesView({ conversationId }: { conversationId: string | null
       <aside className="conversations" aria-labelledby="messages-title">
         <h1 id="messages-title">Messages</h1>
         <NewConversationButton />
+        <WaitingSection />
         {sorted.length === 0 ? (
           <Empty>No conversations yet.</Empty>
         ) : (

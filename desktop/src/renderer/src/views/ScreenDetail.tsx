@@ -22,7 +22,7 @@ import { SystemDetails } from '../features/screen/SystemDetails';
 import { ScreenAdminPanel } from '../features/admin-screens/ScreenAdminPanel';
 import { DesiredStatePanel } from '../features/desired-state/DesiredStatePanel';
 import { useCurrentValue } from '../features/bulk-commands/current-value';
-import { StartConversationLink } from '../features/conversations';
+import { ScreenConversations, StartConversationLink } from '../features/conversations';
 import { ScreenshotsPanel } from '../features/screenshots';
 import { ScreenMaintenance } from '../features/alarm-rules/MaintenanceNote';
 
@@ -572,6 +572,7 @@ export function ScreenDetail({ screenId }: { screenId: string }) {
         {/* Advertisers see their screens; commands and alarms are the operators'. */}
         {can(user, 'sendCommands') && <CommandPanel key={screen.id} screen={screen} />}
         <ScreenshotsPanel key={`shots-${screen.id}`} screen={screen} />
+        <ScreenConversations screenId={screen.id} />
 
         <ScreenAdminPanel screen={screen} />
         <DesiredStatePanel screen={screen} />

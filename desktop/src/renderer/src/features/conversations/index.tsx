@@ -5,6 +5,8 @@ import { Icon } from '../../components/Icon';
 export { NewConversationView } from './NewConversation';
 export { ManageConversation } from './ManageConversation';
 export { AnnouncementForm } from './Announcement';
+export { AboutChip, ScreenConversations, WaitingBadge, WaitingSection } from './chat-work';
+export { AttachButton, MessageAttachments, useComposerFiles } from './ComposerAttachments';
 
 /** On a screen's detail: start a conversation about it (advertisers too, for screens they see). */
 export function StartConversationLink({ screenId }: { screenId: string }) {
@@ -14,7 +16,7 @@ export function StartConversationLink({ screenId }: { screenId: string }) {
       href={href.newConversation(screenId)}
       data-testid="start-conversation-about-screen"
     >
-      <Icon name="chat" size={12} /> Start a conversation
+      <Icon name="chat" size={12} /> Message about this screen
     </a>
   );
 }
