@@ -11,3 +11,4 @@ export * from './alarms';
 export * from './conversations';
 export * from './screenshots';
 export * from './uptime';
+export * from './campaigns';

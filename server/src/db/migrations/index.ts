@@ -14,6 +14,7 @@ import * as m009 from './009_command_sender_name';
 import * as m010 from './010_alarm_notes';
 import * as m011 from './011_no_credentials_for_retired';
 import * as m016 from './016_screenshots';
+import * as m019 from './019_campaigns';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +33,7 @@ const migrations: [string, Migration][] = [
   ['010_alarm_notes', m010],
   ['011_no_credentials_for_retired', m011],
   ['016_screenshots', m016],
+  ['019_campaigns', m019],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
