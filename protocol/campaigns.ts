@@ -299,7 +299,7 @@ export const DeliveryQuery = z
 export type DeliveryQuery = z.infer<typeof DeliveryQuery>;
 
 export interface DeliveryOutage {
-  state: 'offline' | 'lost' | 'unknown';
+  state: 'offline' | 'lost';
   from: number;
   /** null: still out at the end of the range. */
   to: number | null;
@@ -310,8 +310,6 @@ export interface DeliveryScreen {
   /** Plays inside the booking's dates and dayparts, in the range. */
   plays: number;
   days: { date: string; plays: number }[];
-  firstPlayAt: number | null;
-  lastPlayAt: number | null;
 }
 export interface DeliveryMissedScreen {
   screenId: string;

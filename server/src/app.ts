@@ -14,6 +14,8 @@ import { ensureFirstAdmin } from './auth/users';
 import { createAuthFeature } from './auth/auth-feature';
 import { createAuditFeature } from './audit/audit-feature';
 import { createUptimeFeature } from './reports/uptime-feature';
+import { createCampaignsFeature } from './campaigns/campaigns-feature';
+import { storeProofOfPlay } from './campaigns/pop-store';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
 import { noDeviceSessions, type DeviceSessions } from './broker/device-sessions';
@@ -177,12 +179,18 @@ export async function startServer(
       signals: sockets.signals,
       presence: chat.presence,
       conversationScreens: chat.advertiserScreens,
+      bookedScreens: (userId) => campaigns.advertiserScreens(userId),
       accessChanged: (userIds) => fleet.accessChanged(userIds),
     });
     const fleet = await createFleetFeature(ctx, {
       advertiserScreens: (userId) => adminUsers.visibleScreens(userId),
       handlers,
       deviceSessions,
+    });
+    // Bookings widen an advertiser's view to the booked screens (campaigns/README.md).
+    const campaigns = createCampaignsFeature(ctx, {
+      screens: () => fleet.state.all().filter((s) => !s.retired),
+      accessChanged: (userIds) => fleet.accessChanged(userIds),
     });
     chat.onConversationUpdate((view, userIds) =>
       fleet.advertisers.conversationChanged(view, userIds),
@@ -207,7 +215,7 @@ export async function startServer(
       advertiserScreens: (userId) => adminUsers.visibleScreens(userId),
       commands: () => commands,
     });
-    const events = new EventStore(db.knex, log);
+    const events = new EventStore(db.knex, log, storeProofOfPlay);
     // Events and command results are acknowledged to the broker once stored (durable-ingest.ts).
     const durable = bindDurableIngest(handlers, {
       ingest: () => fleet.ingest,
@@ -250,6 +258,7 @@ export async function startServer(
       createAuditFeature(ctx),
       screenshots,
       createUptimeFeature(ctx),
+      campaigns,
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.
