@@ -30,6 +30,7 @@ import { screenshotsHandlers } from './screenshots-api';
 import { liveHandlers } from './live-handlers';
 import { mapTileHandlers } from './map-tiles';
 import { reportsHandlers } from './reports-api';
+import { campaignHandlers } from './campaigns-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -561,6 +562,10 @@ export class ConsoleCore {
         keep: (res) => this.keep(res),
       }),
       ...reportsHandlers({
+        live: () => this.requireLive(),
+        connected: () => this.engine.connected,
+      }),
+      ...campaignHandlers({
         live: () => this.requireLive(),
         connected: () => this.engine.connected,
       }),

@@ -4,6 +4,7 @@
  * Every call's argument is validated on the core side with the schemas below (IPC is a
  * boundary like any other).
  */
+import { campaignRequests, type CampaignResponses } from './campaigns-contract';
 import { z } from 'zod';
 import type {
   ImportScreensResponse,
@@ -287,9 +288,11 @@ export const consoleRequests = {
   // screenshots (issue 13): read on the server each time
   listScreenshots: z.object({ screenId: id }).strict(),
   getScreenshot: z.object({ screenId: id, shotId: id }).strict(),
+  // campaigns (issue 12): online only (core/campaigns-api.ts)
+  ...campaignRequests,
 } as const;
 
-export interface ConsoleResponses {
+export interface ConsoleResponses extends CampaignResponses {
   getSnapshot: ConsoleSnapshot;
   signIn: { user: User };
   signOut: null;
