@@ -20,6 +20,7 @@ import { can } from './state/permissions';
 import { Empty } from './components/common';
 import { KeyboardLayer } from './features/keyboard/KeyboardLayer';
 import { MapPage } from './features/map';
+import { CampaignsView } from './features/campaigns/CampaignsView';
 
 function NotForRole({ what }: { what: string }) {
   return (
@@ -68,6 +69,8 @@ function View({ route }: { route: Route }) {
       return <NewConversationView screenId={route.screenId} />;
     case 'map':
       return <MapPage />;
+    case 'campaigns':
+      return <CampaignsView campaignId={route.campaignId} />;
   }
 }
 

@@ -15,7 +15,8 @@ interface Item {
     | 'settings'
     | 'people'
     | 'audit'
-    | 'reports';
+    | 'reports'
+    | 'campaigns';
   label: string;
   icon: IconName;
   href: string;
@@ -54,6 +55,14 @@ const items: Item[] = [
     icon: 'inbox',
     href: href.notifications(),
     active: (r) => r.view === 'notifications',
+  },
+  // campaigns: everyone (advertisers read their organization's)
+  {
+    id: 'campaigns',
+    label: 'Campaigns',
+    icon: 'list',
+    href: href.campaigns(),
+    active: (r) => r.view === 'campaigns',
   },
   // reports
   {

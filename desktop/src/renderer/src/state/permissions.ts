@@ -14,6 +14,8 @@ export type Ability =
   | 'seeAudit'
   // seeReports: operators and admins (server/src/reports/uptime-feature.ts says why).
   | 'seeReports'
+  // manageCampaigns: operators and admins book; advertisers read their own (server/src/campaigns/README.md).
+  | 'manageCampaigns'
   // conversations: staff open groups and manage participants; admins announce to everyone
   | 'manageConversations'
   | 'sendAnnouncements';
@@ -26,10 +28,17 @@ const abilities: Record<Role, ReadonlySet<Ability>> = {
     'managePeople',
     'seeAudit',
     'seeReports',
+    'manageCampaigns',
     'manageConversations',
     'sendAnnouncements',
   ]),
-  operator: new Set(['sendCommands', 'seeAlarms', 'manageConversations', 'seeReports']),
+  operator: new Set([
+    'sendCommands',
+    'seeAlarms',
+    'manageConversations',
+    'seeReports',
+    'manageCampaigns',
+  ]),
   advertiser: new Set(),
 };
 

@@ -17,7 +17,9 @@ export type Route =
   // conversations: start one (optionally about a screen)
   | { view: 'newConversation'; screenId: string | null }
   // map (issue 13)
-  | { view: 'map' };
+  | { view: 'map' }
+  // campaigns (issue 12)
+  | { view: 'campaigns'; campaignId: string | null };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -55,6 +57,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'newConversation', screenId: parts[2] || null };
     case 'map':
       return { view: 'map' };
+    case 'campaigns':
+      return { view: 'campaigns', campaignId: parts[1] || null };
     default:
       return { view: 'fleet' };
   }
@@ -76,6 +80,7 @@ export const href = {
   newConversation: (screenId?: string | null) =>
     screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
   map: () => '#/map',
+  campaigns: (id?: string | null) => (id ? `#/campaigns/${encodeURIComponent(id)}` : '#/campaigns'),
 };
 
 export function navigate(to: string): void {
