@@ -69,7 +69,12 @@ export function CampaignDetail({
         <button type="button" onClick={reload} disabled={!live}>
           Refresh
         </button>
-        <button type="button" onClick={() => void exportCsv()} disabled={!live || !report}>
+        <button
+          type="button"
+          data-testid="delivery-export"
+          onClick={() => void exportCsv()}
+          disabled={!live || !report}
+        >
           Export CSV
         </button>
       </PageHeader>
