@@ -15,3 +15,4 @@ export * from './uptime';
 export * from './desired-state';
 export * from './alerting';
 export * from './attachments';
+export * from './campaigns';

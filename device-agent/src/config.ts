@@ -151,6 +151,23 @@ const SimulatedPlayerConfig = z
     faultsPerHour: z.number().min(0).max(3600).default(0.5),
     /** Chance per day of a spontaneous simulated reboot. */
     rebootsPerDay: z.number().min(0).max(1440).default(0.2),
+    /**
+     * The creatives to rotate, in order (a booked campaign's id, say); absent: a believable
+     * random playlist from the built-in catalogue.
+     */
+    playlist: z
+      .array(
+        z
+          .object({
+            campaignId: z.string().min(1).max(128),
+            creativeId: z.string().min(1).max(128),
+            title: z.string().max(200).default(''),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100)
+      .optional(),
     /** Simulate host metrics too (fleets: a thousand screens should not report one host). */
     simulateSystem: z.boolean().default(false),
     /** Commands the simulated player carries out itself. */

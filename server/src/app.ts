@@ -14,6 +14,8 @@ import { ensureFirstAdmin } from './auth/users';
 import { createAuthFeature } from './auth/auth-feature';
 import { createAuditFeature } from './audit/audit-feature';
 import { createUptimeFeature } from './reports/uptime-feature';
+import { createCampaignsFeature } from './campaigns/campaigns-feature';
+import { storeProofOfPlay } from './campaigns/pop-store';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
 import { noDeviceSessions, type DeviceSessions } from './broker/device-sessions';
@@ -180,12 +182,18 @@ export async function startServer(
       signals: sockets.signals,
       presence: chat.presence,
       conversationScreens: chat.advertiserScreens,
+      bookedScreens: (userId) => campaigns.advertiserScreens(userId),
       accessChanged: (userIds) => fleet.accessChanged(userIds),
     });
     const fleet = await createFleetFeature(ctx, {
       advertiserScreens: (userId) => adminUsers.visibleScreens(userId),
       handlers,
       deviceSessions,
+    });
+    // Bookings widen an advertiser's view to the booked screens (campaigns/README.md).
+    const campaigns = createCampaignsFeature(ctx, {
+      screens: () => fleet.state.all().filter((s) => !s.retired),
+      accessChanged: (userIds) => fleet.accessChanged(userIds),
     });
     chat.onConversationUpdate((view, userIds) =>
       fleet.advertisers.conversationChanged(view, userIds),
@@ -207,7 +215,7 @@ export async function startServer(
       commands: () => commands,
     });
     const desired = createDesiredStateFeature(ctx, { fleet: fleet.state, link: () => link });
-    const events = new EventStore(db.knex, log);
+    const events = new EventStore(db.knex, log, storeProofOfPlay);
     // Events and command results are acknowledged to the broker once stored (durable-ingest.ts).
     const durable = bindDurableIngest(handlers, {
       ingest: () => fleet.ingest,
@@ -253,6 +261,7 @@ export async function startServer(
       screenshots,
       createUptimeFeature(ctx),
       desired,
+      campaigns,
     ];
 
     // Socket events: rooms and sync are shared; each feature adds its own.

@@ -34,6 +34,7 @@ import { reportsHandlers } from './reports-api';
 import { alarmRulesHandlers } from './alarm-rules-api';
 import { desiredStateHandlers } from './desired-state-handlers';
 import { alertingHandlers } from './alerting-api';
+import { campaignHandlers } from './campaigns-api';
 import { SyncEngine } from './sync-engine';
 import type { TokenStore } from './token-store';
 
@@ -588,6 +589,10 @@ export class ConsoleCore {
       }),
       ...desiredStateHandlers((method, path, body) => this.online(method, path, body)),
       ...alertingHandlers((method, path, body) => this.online(method, path, body)),
+      ...campaignHandlers({
+        live: () => this.requireLive(),
+        connected: () => this.engine.connected,
+      }),
     };
   }
 

@@ -4,6 +4,7 @@
  * Every call's argument is validated on the core side with the schemas below (IPC is a
  * boundary like any other).
  */
+import { campaignRequests, type CampaignResponses } from './campaigns-contract';
 import { z } from 'zod';
 import type {
   ImportScreensResponse,
@@ -350,9 +351,11 @@ export const consoleRequests = {
   ...alertingRequests,
   // files in chat (issue 12): read on the server each time
   getAttachment: z.object({ attachmentId: id, thumb: z.boolean().default(false) }).strict(),
+  // campaigns (issue 12): online only (core/campaigns-api.ts)
+  ...campaignRequests,
 } as const;
 
-export interface ConsoleResponses extends AlertingResponses {
+export interface ConsoleResponses extends AlertingResponses, CampaignResponses {
   getSnapshot: ConsoleSnapshot;
   signIn: { user: User };
   signOut: null;

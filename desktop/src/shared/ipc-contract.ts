@@ -40,6 +40,18 @@ export const CONSOLE_METHODS = [
   // reports
   'uptimeReport',
   'exportUptimeCsv',
+  // campaigns
+  'listCampaigns',
+  'getCampaign',
+  'listOrganizations',
+  'createOrganization',
+  'setUserOrganization',
+  'createCampaign',
+  'createBooking',
+  'updateBooking',
+  'cancelBooking',
+  'campaignDelivery',
+  'exportDeliveryCsv',
   // alarms at volume
   'ackAlarms',
   'noteAlarm',

@@ -30,7 +30,7 @@ export function createSimulatedPlayer(
   { random = Math.random, now = Date.now }: SimulatedPlayerOptions = {},
 ): Player {
   let listeners: PlayerListeners | null = null;
-  let playlist = pickPlaylist(random);
+  let playlist = config.playlist ?? pickPlaylist(random);
   let slot = Math.floor(random() * playlist.length);
   let content: Content | null = null;
   let power: DisplayPower = 'on';
@@ -205,7 +205,7 @@ export function createSimulatedPlayer(
           reboot('command');
           return Promise.resolve('player rebooting');
         case 'refreshContent':
-          playlist = pickPlaylist(random);
+          playlist = config.playlist ?? pickPlaylist(random);
           slot = -1;
           advance();
           return Promise.resolve(`playlist refreshed: ${playlist.length} creatives`);

@@ -15,7 +15,7 @@ import { grantedScreens } from './grants-repo';
 import type { PresenceSource } from './people';
 
 export interface AdminUsersFeature extends Feature {
-  /** Screens an advertiser may see: their grants plus `others` (conversations about screens). */
+  /** Screens an advertiser may see: grants ∪ conversations about screens ∪ bookings. */
   visibleScreens(userId: string): Promise<Set<string>>;
 }
 
@@ -25,6 +25,8 @@ export function createAdminUsersFeature(
     signals: SessionSignals;
     presence: PresenceSource;
     conversationScreens(userId: string): Promise<Set<string>>;
+    /** Screens the advertiser's organization booked (campaigns feature). */
+    bookedScreens?(userId: string): Promise<Set<string>>;
     accessChanged(userIds: string[]): Promise<void>;
   },
 ): AdminUsersFeature {
@@ -38,11 +40,13 @@ export function createAdminUsersFeature(
   return {
     name: 'admin-users',
     async visibleScreens(userId) {
-      const [granted, talked] = await Promise.all([
+      const [granted, talked, booked] = await Promise.all([
         grantedScreens(knex, userId),
         deps.conversationScreens(userId),
+        deps.bookedScreens?.(userId) ?? new Set<string>(),
       ]);
       for (const id of talked) granted.add(id);
+      for (const id of booked) granted.add(id);
       return granted;
     },
     registerRoutes(router) {

@@ -17,7 +17,7 @@ const CHUNK = 300;
 /** How long a stopping server keeps trying to write what it holds before giving up on it. */
 const STOP_FLUSH_MS = 2_000;
 
-interface EventRow {
+export interface EventRow {
   screen_id: string;
   event_id: string;
   kind: string;
@@ -42,6 +42,8 @@ export class EventStore {
   constructor(
     private readonly knex: Knex,
     private readonly log: Logger,
+    /** Derived rows written in the same transaction (proof of play: campaigns/pop-store.ts). */
+    private readonly alsoStore?: (trx: Knex.Transaction, rows: EventRow[]) => Promise<void>,
   ) {}
 
   /**
@@ -119,11 +121,13 @@ export class EventStore {
   }
 
   private async insert(batch: Waiting[]): Promise<void> {
-    for (let i = 0; i < batch.length; i += CHUNK) {
-      await this.knex('screen_events')
-        .insert(batch.slice(i, i + CHUNK).map((w) => w.row))
-        .onConflict(['screen_id', 'event_id'])
-        .ignore();
-    }
+    const also = this.alsoStore;
+    await this.knex.transaction(async (trx) => {
+      for (let i = 0; i < batch.length; i += CHUNK) {
+        const rows = batch.slice(i, i + CHUNK).map((w) => w.row);
+        await trx('screen_events').insert(rows).onConflict(['screen_id', 'event_id']).ignore();
+        if (also) await also(trx, rows);
+      }
+    });
   }
 }

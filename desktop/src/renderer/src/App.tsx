@@ -23,6 +23,7 @@ import { Empty } from './components/common';
 import { KeyboardLayer } from './features/keyboard/KeyboardLayer';
 import { MapPage } from './features/map';
 import { ScreenshotSchedulesView } from './features/screenshots';
+import { CampaignsView } from './features/campaigns/CampaignsView';
 
 function NotForRole({ what }: { what: string }) {
   return (
@@ -86,6 +87,8 @@ function View({ route }: { route: Route }) {
       ) : (
         <NotForRole what="Screenshot schedules" />
       );
+    case 'campaigns':
+      return <CampaignsView campaignId={route.campaignId} />;
   }
 }
 

@@ -18,7 +18,8 @@ interface Item {
     | 'audit'
     | 'reports'
     | 'alarmRules'
-    | 'alerting';
+    | 'alerting'
+    | 'campaigns';
   label: string;
   icon: IconName;
   href: string;
@@ -66,6 +67,14 @@ const items: Item[] = [
     icon: 'inbox',
     href: href.notifications(),
     active: (r) => r.view === 'notifications',
+  },
+  // campaigns: everyone (advertisers read their organization's)
+  {
+    id: 'campaigns',
+    label: 'Campaigns',
+    icon: 'list',
+    href: href.campaigns(),
+    active: (r) => r.view === 'campaigns',
   },
   // reports
   {

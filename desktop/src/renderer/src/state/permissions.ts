@@ -16,6 +16,8 @@ export type Ability =
   | 'seeReports'
   // alerting: who gets which alarms (admins)
   | 'manageAlerting'
+  // manageCampaigns: operators and admins book; advertisers read their own (server/src/campaigns/README.md).
+  | 'manageCampaigns'
   // conversations: staff open groups and manage participants; admins announce to everyone
   | 'manageConversations'
   | 'sendAnnouncements'
@@ -32,6 +34,7 @@ const abilities: Record<Role, ReadonlySet<Ability>> = {
     'seeAudit',
     'seeReports',
     'manageAlerting',
+    'manageCampaigns',
     'manageConversations',
     'sendAnnouncements',
     'seeAlarmRules',
@@ -43,6 +46,7 @@ const abilities: Record<Role, ReadonlySet<Ability>> = {
     'manageConversations',
     'seeReports',
     'seeAlarmRules',
+    'manageCampaigns',
   ]),
   advertiser: new Set(),
 };

@@ -23,7 +23,9 @@ export type Route =
   // map (issue 13)
   | { view: 'map' }
   // screenshots (issue 13): the per-tag schedules
-  | { view: 'screenshotSchedules' };
+  | { view: 'screenshotSchedules' }
+  // campaigns (issue 12)
+  | { view: 'campaigns'; campaignId: string | null };
 
 export const ALERTING_TABS = ['routes', 'groups', 'people', 'webhooks', 'log'] as const;
 export type AlertingTab = (typeof ALERTING_TABS)[number];
@@ -76,6 +78,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'map' };
     case 'screenshot-schedules':
       return { view: 'screenshotSchedules' };
+    case 'campaigns':
+      return { view: 'campaigns', campaignId: parts[1] || null };
     default:
       return { view: 'fleet' };
   }
@@ -101,6 +105,7 @@ export const href = {
     screenId ? `#/conversations/new/${encodeURIComponent(screenId)}` : '#/conversations/new',
   map: () => '#/map',
   screenshotSchedules: () => '#/screenshot-schedules',
+  campaigns: (id?: string | null) => (id ? `#/campaigns/${encodeURIComponent(id)}` : '#/campaigns'),
 };
 
 export function navigate(to: string): void {
