@@ -205,7 +205,9 @@ export async function startServer(
       alarmIsActive: async (id) =>
         (await db.knex('alarms').where({ id }).first('status'))?.status === 'active',
     });
-    const alarms = createAlarmFeature(ctx, (alarm, isNew) => alerting.onAlarmChange(alarm, isNew));
+    const alarms = createAlarmFeature(ctx, (alarm, isNew, reopened) =>
+      alerting.onAlarmChange(alarm, isNew, reopened),
+    );
     let link: MqttLink | null = null;
     const commands = createCommandFeature(ctx, fleet.state, () => link);
     const screenshots = createScreenshotsFeature(ctx, {

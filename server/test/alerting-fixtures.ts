@@ -9,6 +9,7 @@ import {
   type MailBox,
   type WebhookReceiver,
 } from '../../test/helpers/alert-receivers';
+import type { ServerConfigInput } from '../src/config';
 import type { DbKind } from '../../test/helpers/databases';
 import { connectDevice, type FakeDevice } from '../../test/helpers/device';
 import { api, login, startTestServer, waitFor, type TestServer } from '../../test/helpers/server';
@@ -28,7 +29,11 @@ export interface AlertingWorld {
 
 export const NAMES = ['ana', 'ben', 'cai'] as const;
 
-export async function startAlertingWorld(dbKind: DbKind): Promise<AlertingWorld> {
+/** `overrides`: server settings for one suite (storms, flapping), over the defaults below. */
+export async function startAlertingWorld(
+  dbKind: DbKind,
+  overrides: ServerConfigInput = {},
+): Promise<AlertingWorld> {
   const mail = await startMailBox();
   const hooks = await startWebhookReceiver();
   const server = await startTestServer(dbKind, {
@@ -42,6 +47,7 @@ export async function startAlertingWorld(dbKind: DbKind): Promise<AlertingWorld>
       retryBaseMs: 50,
       leaseMs: 2000,
     },
+    ...overrides,
   });
   const { token } = await login(server);
   const people: Record<string, Person> = {};

@@ -3,7 +3,7 @@
  * a route for a tag to one operator in the console's Alerting view; the screen with that tag
  * loses its agent (killed); the alarm's toast reaches that operator's console — with the tone
  * for a critical alarm — and not the other operator's, nor the admin's. The admin then finds
- * the delivery in the delivery log. (The rules helper's rule editor joins this flow later.)
+ * the delivery in the delivery log. (A rule and a route together: alert-rules-routing.e2e.test.ts.)
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -33,7 +33,8 @@ const TEMPERATURE_HYSTERESIS_C = 3;
 const ID_CHUNK = 500;
 
 export interface AlarmSink {
-  (alarm: Alarm, isNew: boolean): void;
+  /** `reopened`: a flapping alarm that had cleared is active again (flapping.ts). */
+  (alarm: Alarm, isNew: boolean, reopened?: boolean): void;
 }
 
 interface SweepRow {
@@ -275,7 +276,7 @@ export class AlarmEvaluator {
       const reopened = await reopenFlappingAlarm(this.knex, spec, this.config.flapWindowMs, now);
       if (reopened) {
         this.openKeys.add(openKey(row.id, kind));
-        this.publish(reopened, false);
+        this.publish(reopened, false, true);
         return;
       }
     }
@@ -320,9 +321,13 @@ export class AlarmEvaluator {
           a.last_seen !== null &&
           now - Number(a.last_seen) >= rule.heartbeatTimeoutMs;
       } else if (!a.retired) {
-        // A flapping alarm stays open until the screen is stable again (flapping.ts).
+        // A flapping alarm stays open until the screen is stable again: no state change for a
+        // whole flap window (flapping.ts). So each clear follows a calm window, and a flapping
+        // screen has at most one reopen (one "down again" message) per window.
         still =
-          a.state === a.kind || (Boolean(a.flapping) && (await this.isFlapping(a.screen_id, now)));
+          a.state === a.kind ||
+          (Boolean(a.flapping) &&
+            (await stateChangesWithin(this.knex, a.screen_id, this.config.flapWindowMs, now)) > 0);
       }
       if (still) continue;
       await this.clear(a.open_key);

@@ -16,12 +16,15 @@ export interface AlarmFeature extends Feature {
 
 export function createAlarmFeature(
   ctx: ServerContext,
-  /** Every published change of an alarm: raised (`isNew`), updated, acknowledged, cleared. */
-  onAlarmChange: (alarm: Alarm, isNew: boolean) => void = () => {},
+  /**
+   * Every published change of an alarm: raised (`isNew`), updated, acknowledged, cleared, and
+   * `reopened` (a flapping screen's cleared alarm active again: an update that alerting tells).
+   */
+  onAlarmChange: (alarm: Alarm, isNew: boolean, reopened: boolean) => void = () => {},
 ): AlarmFeature {
-  const publish = (alarm: Alarm, isNew: boolean) => {
+  const publish = (alarm: Alarm, isNew: boolean, reopened = false) => {
     ctx.io.to(FLEET_ROOM).emit('alarm', alarm);
-    onAlarmChange(alarm, isNew);
+    onAlarmChange(alarm, isNew, reopened);
   };
   const evaluator = new AlarmEvaluator(ctx.knex, ctx.config, ctx.log, publish);
 

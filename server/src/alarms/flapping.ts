@@ -1,11 +1,13 @@
 /**
  * Flapping (README.md): a screen whose state changed at least `flapTransitions` times within
  * `flapWindowMs` is flapping. Its lost/offline alarm is ONE alarm marked `flapping`:
- * - going down again reopens the alarm of that kind cleared within the window (an update:
- *   `isNew` false, so no new notification) instead of raising a new one;
- * - coming back does not clear it while the screen is still flapping; it clears once the
- *   screen is up and the changes within the window fall under the threshold (it is stable).
- * So a screen bouncing all night is one alarm, one notification and one "back online".
+ * - going down again reopens the alarm of that kind cleared within the window instead of
+ *   raising a new one: an update (`isNew` false, no "new alarm"), published as `reopened` so
+ *   alerting tells whoever heard "back online" that it is down again, once per reopen;
+ * - coming back does not clear it while the screen is flapping; it clears once the screen is
+ *   up and has not changed state for a whole window (it is stable).
+ * A reopen needs a clear before it, and a clear a calm window: at most one "down again" per
+ * window. So a screen bouncing all night is one alarm and a few messages, the last one true.
  */
 import type { Knex } from 'knex';
 import type { Alarm } from '../../../protocol';

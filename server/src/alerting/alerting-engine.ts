@@ -20,6 +20,7 @@ import {
   dispatchByKey,
   dispatchKey,
   enqueue,
+  latestCycle,
   logAttempt,
   raisesOf,
   settle,
@@ -71,10 +72,14 @@ export class AlertingEngine {
 
   constructor(private readonly d: EngineDeps) {}
 
-  /** Alarm feature's hook; changes are handled in order, one at a time, on this node. */
-  onAlarmChange(alarm: Alarm, isNew: boolean): void {
+  /**
+   * Alarm feature's hook; changes are handled in order, one at a time, on this node.
+   * `reopened`: a flapping screen's cleared alarm is active again (an update, not new, on the
+   * rules side) — told as a raise of its own round, so nobody is left believing "back online".
+   */
+  onAlarmChange(alarm: Alarm, isNew: boolean, reopened = false): void {
     this.chain = this.chain
-      .then(() => this.handle(alarm, isNew))
+      .then(() => this.handle(alarm, isNew, reopened))
       .catch((err: unknown) =>
         this.d.log.error({ err, alarmId: alarm.id }, 'alerting: planning failed'),
       )
@@ -86,9 +91,13 @@ export class AlertingEngine {
     return this.chain;
   }
 
-  private async handle(alarm: Alarm, isNew: boolean): Promise<void> {
+  private async handle(alarm: Alarm, isNew: boolean, reopened: boolean): Promise<void> {
     const now = this.d.clock.now();
     if (isNew && alarm.status === 'active') return this.planRaise(alarm, now);
+    // Each reopen counts the alarm up (flapping.ts): its count names the round, so the same
+    // reopen seen twice (a republish, two nodes) plans its messages once.
+    if (reopened && alarm.status === 'active')
+      return this.planRaise(alarm, now, Math.max(2, alarm.count));
     if (alarm.status === 'acknowledged') {
       await endEscalations(this.d.knex, alarm.id, now);
       return;
@@ -121,10 +130,11 @@ export class AlertingEngine {
       );
   }
 
-  private async planRaise(alarm: Alarm, now: number): Promise<void> {
+  private async planRaise(alarm: Alarm, now: number, cycle = 1): Promise<void> {
     const subject = subjectOf(alarm, this.d.screenOf);
     const routes = matchingRoutes(await routesRepo.list(this.d.knex), alarm, subject);
-    const message = composeMessage('raised', alarm, subject, now);
+    const event = cycle > 1 ? 'reopened' : 'raised';
+    const message = composeMessage(event, alarm, subject, now, undefined, cycle);
     const ctx = await this.context(now);
     const planned: PlannedDispatch[] = [];
     if (routes.length === 0) {
@@ -161,7 +171,7 @@ export class AlertingEngine {
       }
       const plan = planStep(route, 0, message, ctx);
       planned.push(...plan.dispatches);
-      await this.logSkipped(alarm.id, 'raised', plan.skipped, now);
+      await this.logSkipped(alarm.id, event, plan.skipped, now);
       await this.scheduleNext(route, alarm, plan.reached, now);
     }
     await enqueue(this.d.knex, planned, now);
@@ -184,7 +194,10 @@ export class AlertingEngine {
     await endEscalations(this.d.knex, alarm.id, now);
     await cancelUnsentRaises(this.d.knex, alarm.id, now);
     const subject = subjectOf(alarm, this.d.screenOf);
-    const message = composeMessage('cleared', alarm, subject, now);
+    // The clear closes the latest round: after a reopen, its "back online" is a message of
+    // its own, not a repeat of the first one (which its key would drop).
+    const cycle = await latestCycle(this.d.knex, alarm.id);
+    const message = composeMessage('cleared', alarm, subject, now, undefined, cycle);
     const raises = (await raisesOf(this.d.knex, alarm.id)).filter(
       (r) => r.status === 'delivered' || r.status === 'sending' || r.status === 'pending',
     );
@@ -260,6 +273,7 @@ export class AlertingEngine {
       subject,
       now,
       route.escalateAfterMinutes ?? 0,
+      await latestCycle(this.d.knex, e.alarmId),
     );
     const plan = planStep(route, e.nextStep, message, await this.context(now));
     await this.logSkipped(e.alarmId, 'escalated', plan.skipped, now);
@@ -297,10 +311,10 @@ export class AlertingEngine {
 
   /** One try; `delivered` for console deliveries is already stored with the notification. */
   private async attempt(d: Dispatch, now: number): Promise<Outcome> {
-    if (d.key.includes(':clear:')) {
+    if (d.event === 'cleared') {
       const raise = await dispatchByKey(
         this.d.knex,
-        dispatchKey(d.alarmId, 'raise', d.channel, d.recipientId),
+        dispatchKey(d.alarmId, 'raise', d.channel, d.recipientId, d.message.cycle),
       );
       if (!raise || raise.status === 'failed' || raise.status === 'cancelled')
         return { status: 'cancelled', why: 'the alarm message itself never reached them' };

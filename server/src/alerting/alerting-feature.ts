@@ -53,7 +53,7 @@ export function createAlertingFeature(
     name: 'alerting',
     clock,
     engine,
-    onAlarmChange: (alarm, isNew) => engine.onAlarmChange(alarm, isNew),
+    onAlarmChange: (alarm, isNew, reopened) => engine.onAlarmChange(alarm, isNew, reopened),
     registerRoutes(router) {
       router.use(alertingRoutes({ knex: ctx.knex, config, now: () => clock.now(), status }));
     },

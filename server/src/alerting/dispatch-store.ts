@@ -61,13 +61,18 @@ const toDispatch = (r: DispatchRow): Dispatch => ({
   message: JSON.parse(r.payload) as AlertMessage,
 });
 
-/** raise and escalation share a key: a person reached twice for one alarm hears it once. */
+/**
+ * raise and escalation share a key: a person reached twice for one alarm hears it once. A
+ * flapping alarm's reopen starts a new round (`cycle`, message.ts): its raise and clear are
+ * keyed `…:raise#N:…`, so the first round's keys (and stored rows) stay as they were.
+ */
 export const dispatchKey = (
   alarmId: string,
   phase: 'raise' | 'clear',
   channel: DeliveryChannel,
   recipientId: string,
-) => `${alarmId}:${phase}:${channel}:${recipientId}`;
+  cycle = 1,
+) => `${alarmId}:${phase}${cycle > 1 ? `#${cycle}` : ''}:${channel}:${recipientId}`;
 
 export interface PlannedDispatch {
   phase: 'raise' | 'clear';
@@ -113,7 +118,7 @@ export async function enqueue(
   const fresh: Dispatch[] = [];
   for (const p of items) {
     const id = newId();
-    const key = dispatchKey(p.message.alarm.id, p.phase, p.channel, p.recipientId);
+    const key = dispatchKey(p.message.alarm.id, p.phase, p.channel, p.recipientId, p.message.cycle);
     const message = { ...p.message, key };
     const inserted = await db.transaction(async (trx) => {
       await trx('alert_dispatches')
@@ -247,12 +252,22 @@ export async function settle(db: Db, d: Dispatch, outcome: Outcome, now: number)
   if (entry) await logAttempt(db, d, entry[0], attempt, entry[1], now);
 }
 
-/** An alarm's raise deliveries (to plan its clear after them). */
+const cycleOf = (d: Dispatch) => d.message.cycle ?? 1;
+
+/** An alarm's raise deliveries of its latest round (to plan its clear after them). */
 export async function raisesOf(db: Db, alarmId: string): Promise<Dispatch[]> {
   const rows: DispatchRow[] = await db('alert_dispatches')
     .where({ alarm_id: alarmId })
-    .where('key', 'like', `${alarmId}:raise:%`);
-  return rows.map(toDispatch);
+    .where('key', 'like', `${alarmId}:raise%`);
+  const all = rows.map(toDispatch);
+  const latest = Math.max(1, ...all.map(cycleOf));
+  return all.filter((d) => cycleOf(d) === latest);
+}
+
+/** The alarm's latest raise round (1 when it has none yet). */
+export async function latestCycle(db: Db, alarmId: string): Promise<number> {
+  const raises = await raisesOf(db, alarmId);
+  return raises[0] ? cycleOf(raises[0]) : 1;
 }
 
 export async function dispatchByKey(db: Db, key: string): Promise<Dispatch | null> {

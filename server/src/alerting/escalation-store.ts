@@ -58,7 +58,7 @@ export async function scheduleEscalation(
       updated_at: now,
     })
     .onConflict(['alarm_id', 'route_id'])
-    .merge(['next_step', 'due_at', 'status', 'lease_until', 'updated_at']);
+    .merge(['next_step', 'due_at', 'status', 'lease_until', 'updated_at', 'alarm']);
 }
 
 export async function endEscalations(db: Knex, alarmId: string, now: number): Promise<number> {

@@ -6,7 +6,11 @@
 import type { Alarm } from '../../../protocol';
 import type { AlarmSubject } from './alarm-subject';
 
-export type AlertEvent = 'raised' | 'cleared' | 'escalated';
+/**
+ * `reopened`: a flapping screen's cleared alarm became active again (the rules side reopens the
+ * same alarm rather than raising a new one, flapping.ts) — told like a raise, worded "down again".
+ */
+export type AlertEvent = 'raised' | 'reopened' | 'cleared' | 'escalated';
 
 export interface AlertMessage {
   event: AlertEvent;
@@ -31,6 +35,12 @@ export interface AlertMessage {
   key?: string;
   /** E-mail: the address chosen when the delivery was planned. */
   address?: string;
+  /**
+   * Which raise/clear round of the alarm this belongs to: 1 for the first raise and its clear;
+   * a reopen of a flapping alarm starts round `alarm.count` (a reopen counts it up), so each
+   * reopen and the clear after it have idempotency keys of their own. Absent = 1.
+   */
+  cycle?: number;
 }
 
 const SEVERITY_WORD: Record<string, string> = {
@@ -47,26 +57,46 @@ function duration(ms: number): string {
   return `${h} h ${min % 60} min`;
 }
 
+const plural = (n: number) => `${n} screen${n === 1 ? '' : 's'}`;
+
+/** A site alarm's headline: "Site harbour: 200 screens down" (count = its screens). */
+function siteHeadline(site: string, alarm: Alarm): string {
+  const n = alarm.screenIds?.length || alarm.count;
+  return `Site ${site}: ${plural(n)} down`;
+}
+
 export function composeMessage(
   event: AlertEvent,
   alarm: Alarm,
   subject: AlarmSubject,
   at: number,
   escalatedAfterMin?: number,
+  cycle = 1,
 ): AlertMessage {
   const word = SEVERITY_WORD[alarm.severity] ?? 'Alarm';
   const backOnline = ['lost', 'offline', 'site'].includes(alarm.kind);
+  // A site alarm names the site and the count in its title, the same on every channel.
+  const headline = subject.site ? siteHeadline(subject.site, alarm) : `${word}: ${subject.name}`;
   let title: string;
   let body: string;
   if (event === 'cleared') {
-    title = `${backOnline ? 'Back online' : 'Cleared'}: ${subject.name}`;
+    title = subject.site
+      ? `Back online: site ${subject.site} (${plural(alarm.screenIds?.length || alarm.count)})`
+      : `${backOnline ? 'Back online' : 'Cleared'}: ${subject.name}`;
     const since = alarm.clearedAt ?? at;
-    body = `${alarm.message} — cleared after ${duration(since - alarm.raisedAt)}.`;
+    const lasted = duration(since - alarm.raisedAt);
+    // A site alarm's last message is "K of N still down"; its clear says all are back.
+    body = subject.site
+      ? `Site ${subject.site}: all ${plural(alarm.screenIds?.length || alarm.count)} back — down for ${lasted}.`
+      : `${alarm.message} — cleared after ${lasted}.`;
   } else if (event === 'escalated') {
-    title = `Escalated — ${word}: ${subject.name}`;
+    title = `Escalated — ${headline}`;
     body = `Not acknowledged for ${escalatedAfterMin ?? '?'} min. ${alarm.message}`;
+  } else if (event === 'reopened') {
+    title = `${headline} down again (flapping)`;
+    body = `${alarm.message} — down again after coming back; it has changed state often lately, so it stays one alarm until it is stable.`;
   } else {
-    title = `${word}: ${subject.name}`;
+    title = headline;
     body = alarm.message;
   }
   return {
@@ -74,6 +104,7 @@ export function composeMessage(
     title,
     body,
     at,
+    ...(cycle > 1 ? { cycle } : {}),
     alarm: {
       id: alarm.id,
       screenId: alarm.screenId,
