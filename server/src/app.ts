@@ -14,7 +14,7 @@ import { ensureFirstAdmin } from './auth/users';
 import { createAuthFeature } from './auth/auth-feature';
 import { createAuditFeature } from './audit/audit-feature';
 import { createUptimeFeature } from './reports/uptime-feature';
-import { createCampaignsFeature } from './campaigns/campaigns-feature';
+import { createCampaignsFeature, type CampaignsFeature } from './campaigns/campaigns-feature';
 import { storeProofOfPlay } from './campaigns/pop-store';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { connectMqttLink, type MqttLink } from './broker/mqtt-link';
@@ -55,6 +55,7 @@ export interface RunningServer {
   alarms: AlarmFeature;
   alerting: AlertingFeature;
   commands: CommandFeature;
+  campaigns: CampaignsFeature;
   log: Logger;
   close(): Promise<void>;
 }
@@ -194,6 +195,7 @@ export async function startServer(
     const campaigns = createCampaignsFeature(ctx, {
       screens: () => fleet.state.all().filter((s) => !s.retired),
       accessChanged: (userIds) => fleet.accessChanged(userIds),
+      notifications: chat.notifications,
     });
     chat.onConversationUpdate((view, userIds) =>
       fleet.advertisers.conversationChanged(view, userIds),
@@ -239,6 +241,7 @@ export async function startServer(
         chat.notifier
           .notifyScreenStatus(screen, previous)
           .catch((err: unknown) => log.error({ err }, 'screen status notification failed'));
+        campaigns.notices.onStateChanged(screen, previous);
       },
     } satisfies IngestHandlers);
     const features: Feature[] = [
@@ -391,6 +394,7 @@ export async function startServer(
       alarms,
       alerting,
       commands,
+      campaigns,
       log,
       close: cleanup,
     };

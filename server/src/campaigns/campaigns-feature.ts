@@ -6,10 +6,12 @@
  * (README.md says why).
  */
 import { Router } from 'express';
+import type { NotificationService } from '../chat/notifications';
 import { DeliveryQuery, ProofOfPlayQuery, describeZodError } from '../../../protocol';
 import type { Feature, ServerContext } from '../context';
 import { AppError } from '../errors';
 import { route, userOf } from '../http/middleware';
+import { AdvertiserNotices } from './advertiser-notices';
 import { bookedScreensOf, type ScreenLite } from './booking-screens';
 import { deliveryCsv, proofOfPlayCsv, sendCsv } from './campaign-csv';
 import { campaignFor, campaignRoutes, isStaff } from './campaigns-routes';
@@ -20,6 +22,10 @@ import { queryProofOfPlay } from './pop-query';
 export interface CampaignsFeature extends Feature {
   /** Screens the advertiser's organization has booked (active bookings). */
   advertiserScreens(userId: string): Promise<Set<string>>;
+  /** Outage notices to advertisers (advertiser-notices.ts); app.ts hands it state changes. */
+  notices: AdvertiserNotices;
+  /** The time the notices read (booked hours, quiet hours, the flap window); tests move it. */
+  clock: { now(): number };
 }
 
 export function createCampaignsFeature(
@@ -28,9 +34,23 @@ export function createCampaignsFeature(
     /** The registered screens in service (fleet state). */
     screens(): ScreenLite[];
     accessChanged(userIds: string[]): Promise<void>;
+    notifications: Pick<NotificationService, 'deliver'>;
   },
 ): CampaignsFeature {
   const { knex } = ctx;
+  const clock = { now: () => Date.now() };
+  const notices = new AdvertiserNotices({
+    knex,
+    log: ctx.log,
+    clock: { now: () => clock.now() },
+    screens: deps.screens,
+    notifications: deps.notifications,
+  });
+  // Every booking change passes here (campaigns-routes.ts), so the notices read bookings again.
+  const accessChanged = (userIds: string[]) => {
+    notices.bookingsChanged();
+    return deps.accessChanged(userIds);
+  };
   const day = (ts: number) => new Date(ts).toISOString().slice(0, 10);
 
   const reportRoutes = Router();
@@ -97,15 +117,15 @@ export function createCampaignsFeature(
 
   return {
     name: 'campaigns',
+    notices,
+    clock,
     async advertiserScreens(userId) {
       const org = await repo.organizationOfUser(knex, userId);
       if (!org) return new Set();
       return bookedScreensOf(await repo.activeBookingsOfOrganization(knex, org), deps.screens());
     },
     registerRoutes(router) {
-      router.use(
-        campaignRoutes({ knex, screens: deps.screens, accessChanged: deps.accessChanged }),
-      );
+      router.use(campaignRoutes({ knex, screens: deps.screens, accessChanged }));
       router.use(reportRoutes);
     },
     async start() {
@@ -113,6 +133,9 @@ export function createCampaignsFeature(
       // advertisers with bookings are refreshed through the same seam a booking change uses.
       const users = await repo.advertisersWithBookings(knex);
       if (users.length) await deps.accessChanged(users);
+      // Notices held for quiet hours, and outages whose "back" came due while we were down.
+      await notices.start();
     },
+    stop: () => notices.stop(),
   };
 }

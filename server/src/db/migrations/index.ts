@@ -20,6 +20,7 @@ import * as m015 from './015_alerting_deliveries';
 import * as m016 from './016_screenshots';
 import * as m017 from './017_desired_state';
 import * as m019 from './019_campaigns';
+import * as m020 from './020_advertiser_notices';
 import * as m021 from './021_chat_about';
 import * as m022 from './022_chat_attachments';
 
@@ -46,6 +47,7 @@ const migrations: [string, Migration][] = [
   ['016_screenshots', m016],
   ['017_desired_state', m017],
   ['019_campaigns', m019],
+  ['020_advertiser_notices', m020],
   ['021_chat_about', m021],
   ['022_chat_attachments', m022],
 ];
