@@ -186,6 +186,8 @@ export async function startServer(
       bookedScreens: (userId) => campaigns.advertiserScreens(userId),
       accessChanged: (userIds) => fleet.accessChanged(userIds),
     });
+    // An advertiser may start a conversation about any screen they see (a booked one too).
+    chat.useVisibleScreens((userId) => adminUsers.visibleScreens(userId));
     const fleet = await createFleetFeature(ctx, {
       advertiserScreens: (userId) => adminUsers.visibleScreens(userId),
       handlers,

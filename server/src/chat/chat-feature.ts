@@ -33,6 +33,8 @@ export interface ChatFeature extends Feature {
   notifications: NotificationService;
   /** Files in chat; app.ts mounts `attachments.uploadRoutes()` before the session check. */
   attachments: Attachments;
+  /** Binds who-sees-which-screen (admin-users, created after chat) for advertisers' new conversations. */
+  useVisibleScreens(visibleScreens: (userId: string) => Promise<Set<string>>): void;
 }
 
 export function createChatFeature(ctx: ServerContext): ChatFeature {
@@ -53,7 +55,15 @@ export function createChatFeature(ctx: ServerContext): ChatFeature {
     notifications,
     onSent: (userId, conversationId) => typing.clear(userId, conversationId),
   });
-  const deps = { knex, io, events, typing, messages, notifications, presence };
+  const deps: Parameters<typeof chatRoutes>[0] = {
+    knex,
+    io,
+    events,
+    typing,
+    messages,
+    notifications,
+    presence,
+  };
   const attachments = createAttachments(ctx);
 
   ctx.metrics.gauge(
@@ -73,6 +83,7 @@ export function createChatFeature(ctx: ServerContext): ChatFeature {
     roomPolicy: (user, id) => canRead(knex, user, id),
     advertiserScreens: (userId) => screensOfParticipant(knex, userId),
     onConversationUpdate: (listener) => void updateListeners.push(listener),
+    useVisibleScreens: (visibleScreens) => void (deps.visibleScreens = visibleScreens),
 
     registerSocketEvents(router) {
       router.on('sendMessage', async ({ user }, req) => (await messages.send(user, req)).message);

@@ -33,6 +33,11 @@ export interface ConversationDeps {
   events: ChatEvents;
   typing: TypingRelay;
   notifications: NotificationService;
+  /**
+   * The screens an advertiser may see (grants ∪ bookings ∪ conversations; app.ts binds it to
+   * admin-users' `visibleScreens`). Unbound: the screens of their conversations only.
+   */
+  visibleScreens?(userId: string): Promise<Set<string>>;
 }
 
 export async function createConversation(
@@ -69,7 +74,8 @@ export async function createConversation(
     }
     // An advertiser may ask about a screen they already see (its screen detail offers it);
     // linking widens nobody's view: the screen is theirs already, and staff see every screen.
-    if (input.screenId && !(await screensOfParticipant(knex, creator.id)).has(input.screenId))
+    const visible = deps.visibleScreens ?? ((id: string) => screensOfParticipant(knex, id));
+    if (input.screenId && !(await visible(creator.id)).has(input.screenId))
       throw new AppError(
         'forbidden',
         'you may start a conversation only about a screen you can see',

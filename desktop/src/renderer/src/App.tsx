@@ -24,6 +24,7 @@ import { KeyboardLayer } from './features/keyboard/KeyboardLayer';
 import { MapPage } from './features/map';
 import { ScreenshotSchedulesView } from './features/screenshots';
 import { CampaignsView } from './features/campaigns/CampaignsView';
+import { AdvertiserHome, useAdvertiserLanding } from './features/campaigns/AdvertiserHome';
 
 function NotForRole({ what }: { what: string }) {
   return (
@@ -88,7 +89,12 @@ function View({ route }: { route: Route }) {
         <NotForRole what="Screenshot schedules" />
       );
     case 'campaigns':
-      return <CampaignsView campaignId={route.campaignId} />;
+      // Advertisers' campaigns are their home: bookings, live screens, delivery, conversations.
+      return user?.role === 'advertiser' ? (
+        <AdvertiserHome campaignId={route.campaignId} />
+      ) : (
+        <CampaignsView campaignId={route.campaignId} />
+      );
   }
 }
 
@@ -98,6 +104,7 @@ export function App() {
   const route = parseRoute(useHash());
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = route.view === 'messages' ? 'messages' : JSON.stringify(route);
+  useAdvertiserLanding();
 
   // Move focus to the new view on navigation, so keyboard users start at its top.
   const firstRoute = useRef(true);

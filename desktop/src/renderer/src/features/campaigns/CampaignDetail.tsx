@@ -9,9 +9,8 @@ import { consoleApi } from '../../../console-api-client';
 import { Empty, PageHeader } from '../../components/common';
 import { href } from '../../state/router';
 import { BookingForm } from './BookingForm';
+import { DeliveryView } from './DeliveryView';
 import { message } from './use-campaigns';
-
-const when = (ts: number | null) => (ts === null ? '—' : new Date(ts).toLocaleString());
 
 function download(csv: string, filename: string) {
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
@@ -108,56 +107,7 @@ export function CampaignDetail({
           {manage && <BookingForm campaignId={campaignId} onDone={reload} />}
         </>
       )}
-      {report && (
-        <div data-testid="delivery">
-          <h3>Delivery</h3>
-          <div className="delivery-figures">
-            <span>
-              Delivered <strong data-testid="delivered">{report.deliveredPlays}</strong>
-              {report.contractedPlays !== null && (
-                <>
-                  {' '}
-                  of <strong data-testid="contracted">{report.contractedPlays}</strong> (
-                  {report.deliveredPct ?? 0}%)
-                </>
-              )}
-            </span>
-            <span>Outside bookings {report.outsideBookingPlays}</span>
-            <span>First play {when(report.firstPlayAt)}</span>
-            <span>Last play {when(report.lastPlayAt)}</span>
-          </div>
-          <table className="delivery-table" data-testid="delivery-table">
-            <thead>
-              <tr>
-                <th>Screen</th>
-                <th>Day ({report.timeZone})</th>
-                <th>Plays</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.screens.flatMap((s) =>
-                s.days.map((d) => (
-                  <tr key={`${s.screenId}/${d.date}`} data-screen={s.screenId}>
-                    <td>{s.name}</td>
-                    <td>{d.date}</td>
-                    <td>{d.plays}</td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
-          <h3>Missed screens</h3>
-          {report.missed.length === 0 && <Empty>Every booked screen played.</Empty>}
-          <ul data-testid="missed">
-            {report.missed.map((m) => (
-              <li key={m.screenId} data-screen={m.screenId}>
-                {m.name}: {m.reason === 'no_plays' ? 'no plays' : `${m.plays} plays, outages`}
-                {m.outages.map((o) => ` · ${o.state} ${when(o.from)} – ${when(o.to)}`).join('')}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {report && <DeliveryView report={report} />}
     </section>
   );
 }
