@@ -199,6 +199,7 @@ export async function startServer(
       accessChanged: (userIds) => fleet.accessChanged(userIds),
       notifications: chat.notifications,
     });
+    fleet.state.onRegistryChange(() => campaigns.screensChanged());
     chat.onConversationUpdate((view, userIds) =>
       fleet.advertisers.conversationChanged(view, userIds),
     );

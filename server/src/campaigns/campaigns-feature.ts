@@ -26,7 +26,15 @@ export interface CampaignsFeature extends Feature {
   notices: AdvertiserNotices;
   /** The time the notices read (booked hours, quiet hours, the flap window); tests move it. */
   clock: { now(): number };
+  /**
+   * A screen was created, retagged, retired or restored: a booking on a tag may now cover it or
+   * no longer. The advertisers with bookings are looked at again, once per burst (a CSV import
+   * is hundreds of changes).
+   */
+  screensChanged(): void;
 }
+
+const SCREENS_CHANGED_DEBOUNCE_MS = 200;
 
 export function createCampaignsFeature(
   ctx: ServerContext,
@@ -115,10 +123,23 @@ export function createCampaignsFeature(
     }),
   );
 
+  let screensChangedTimer: NodeJS.Timeout | null = null;
+  const screensChanged = () => {
+    if (screensChangedTimer) return;
+    screensChangedTimer = setTimeout(() => {
+      screensChangedTimer = null;
+      repo
+        .advertisersWithBookings(knex)
+        .then((users) => (users.length ? accessChanged(users) : undefined))
+        .catch((err: unknown) => ctx.log.error({ err }, 'booked screens refresh failed'));
+    }, SCREENS_CHANGED_DEBOUNCE_MS);
+  };
+
   return {
     name: 'campaigns',
     notices,
     clock,
+    screensChanged,
     async advertiserScreens(userId) {
       const org = await repo.organizationOfUser(knex, userId);
       if (!org) return new Set();
@@ -136,6 +157,10 @@ export function createCampaignsFeature(
       // Notices held for quiet hours, and outages whose "back" came due while we were down.
       await notices.start();
     },
-    stop: () => notices.stop(),
+    stop: () => {
+      if (screensChangedTimer) clearTimeout(screensChangedTimer);
+      screensChangedTimer = null;
+      return notices.stop();
+    },
   };
 }

@@ -102,6 +102,16 @@ export class FleetState {
     } else this.runtimes.set(screen.id, this.runtime(screen, null));
     this.dirty.add(screen.id);
     this.full.add(screen.id);
+    for (const listener of this.registryListeners) listener(screen.id);
+  }
+
+  private readonly registryListeners: ((screenId: string) => void)[] = [];
+  /**
+   * Told of every registry change (create, edit, retire, restore): who sees a screen can follow
+   * from its tags (bookings on a tag, campaigns/README.md), so access is looked at again.
+   */
+  onRegistryChange(listener: (screenId: string) => void): void {
+    this.registryListeners.push(listener);
   }
 
   /** Desired state and its drift (server/src/desired-state/) travel with the screen, whole. */
