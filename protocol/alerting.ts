@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import { FaultSeverity } from './mqtt';
-import { isTimeZone } from './desired-state';
+import { isTimeZone } from './local-time';
 
 const id = z.string().min(1).max(64);
 const name = z

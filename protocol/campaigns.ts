@@ -15,7 +15,7 @@
  * - GET  /api/campaigns/:id/delivery?from=&to=&format=  → DeliveryReport
  */
 import { z } from 'zod';
-import { isTimeZone } from './desired-state';
+import { isTimeZone } from './local-time';
 import { ScreenId } from './domain';
 import { SCREEN_ID_PATTERN } from './topics';
 

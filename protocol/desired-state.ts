@@ -6,6 +6,7 @@
  * agent (applying) read a schedule the same way.
  */
 import { z } from 'zod';
+import { isTimeZone, localTime, minutesOf } from './local-time';
 
 const ts = z.number().int().nonnegative();
 
@@ -42,16 +43,6 @@ export const PowerSchedule = z
   })
   .strict();
 export type PowerSchedule = z.infer<typeof PowerSchedule>;
-
-/** True when the runtime knows the IANA zone (Intl throws a RangeError otherwise). */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const TimeZone = z
   .string()
@@ -162,48 +153,11 @@ export interface TagDesiredListResponse {
 
 // --- schedule evaluation (shared by the server's drift and the agent's applier) ---
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const DAY_INDEX: Record<string, number> = {
-  Mon: 0,
-  Tue: 1,
-  Wed: 2,
-  Thu: 3,
-  Fri: 4,
-  Sat: 5,
-  Sun: 6,
-};
-
-/** The weekday (0 = Monday) and minute of the day at `now` in `tz`. */
-export function localTime(tz: string, now: number): { day: number; minute: number } {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(tz, f);
-  }
-  let day = 0;
-  let hour = 0;
-  let minute = 0;
-  for (const part of f.formatToParts(new Date(now))) {
-    if (part.type === 'weekday') day = DAY_INDEX[part.value] ?? 0;
-    else if (part.type === 'hour') hour = Number(part.value) % 24;
-    else if (part.type === 'minute') minute = Number(part.value);
-  }
-  return { day, minute: hour * 60 + minute };
-}
-
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-
 /** Whether the schedule has the display on at `now` in `tz`. */
 export function scheduleSaysOn(schedule: PowerSchedule, tz: string, now: number): boolean {
-  const { day, minute } = localTime(tz, now);
-  const today = WEEKDAYS[day]!;
-  const yesterday = WEEKDAYS[(day + 6) % 7]!;
+  const { weekday, minuteOfDay: minute } = localTime(now, tz);
+  const today = WEEKDAYS[weekday - 1]!;
+  const yesterday = WEEKDAYS[(weekday + 5) % 7]!;
   return schedule.windows.some((w) => {
     const on = minutesOf(w.on);
     const off = minutesOf(w.off);

@@ -12,6 +12,7 @@ export * from './alarm-rules';
 export * from './conversations';
 export * from './screenshots';
 export * from './uptime';
+export * from './local-time';
 export * from './desired-state';
 export * from './alerting';
 export * from './attachments';

@@ -4,8 +4,8 @@
  * when it has a contract, else the screen's own recent rate for the campaign; with neither, no
  * figure is given rather than a guess.
  */
-import type { Booking, Daypart } from '../../../protocol';
-import { bookingWindow, hourInfo, localTime } from './booking-time';
+import { localTime, type Booking, type Daypart } from '../../../protocol';
+import { bookingWindow, hourInfo } from './booking-time';
 import { hourIsBooked } from './booking-screens';
 
 const HOUR_MS = 3_600_000;

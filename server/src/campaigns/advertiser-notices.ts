@@ -8,7 +8,7 @@
  * one and a held one is not lost. README.md beside this file has the decisions.
  */
 import type { Knex } from 'knex';
-import type { Screen } from '../../../protocol';
+import { localTime, type Screen } from '../../../protocol';
 import { isOnDuty, nextOnDuty } from '../alerting/schedule';
 import {
   insertNotifications,
@@ -18,7 +18,6 @@ import {
 import type { Logger } from '../log';
 import { reserveRevisions } from '../db/revisions';
 import { bookedScreenIds, hourIsBooked, type ScreenLite } from './booking-screens';
-import { localTime } from './booking-time';
 import { backNotice, downNotice, playsPerHour } from './advertiser-notice-text';
 import * as repo from './advertiser-notices-repo';
 

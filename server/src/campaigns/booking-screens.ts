@@ -3,8 +3,7 @@
  * screens by id and by tag; tags are resolved against the screens as they are now (a screen
  * tagged later joins the booking, one untagged leaves it).
  */
-import type { Booking } from '../../../protocol';
-import type { LocalTime } from './booking-time';
+import type { Booking, LocalTime } from '../../../protocol';
 
 export interface ScreenLite {
   id: string;

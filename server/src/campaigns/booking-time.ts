@@ -3,50 +3,10 @@
  * counted per UTC hour (the roll-up's bucket), so a zone must sit a whole number of hours from
  * UTC for an hour to be wholly inside or outside a daypart (checked when a booking is saved).
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { localTime, type LocalTime } from '../../../protocol';
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
-
-export interface LocalTime {
-  /** YYYY-MM-DD */
-  date: string;
-  /** 0-23 */
-  hour: number;
-  minute: number;
-  /** ISO weekday, 1 Monday … 7 Sunday */
-  weekday: number;
-}
-
-export function localTime(ts: number, timeZone: string): LocalTime {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ts))) parts[p.type] = p.value;
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    weekday: WEEKDAYS[parts.weekday ?? ''] ?? 1,
-  };
-}
 
 /** Local wall time minus UTC at `ts`, in ms. */
 function offsetAt(ts: number, timeZone: string): number {
