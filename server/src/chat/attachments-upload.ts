@@ -8,7 +8,7 @@
  * so an unread body never holds it (or us) up. Then the session, then write access to the
  * conversation (participants only: uploading is sending), then the bytes.
  */
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import {
@@ -21,6 +21,7 @@ import { verifySession } from '../auth/sessions';
 import { newId } from '../auth/tokens';
 import { AppError, httpStatusOf } from '../errors';
 import { bearerToken } from '../http/middleware';
+import { readCappedBody, refuseUpload, sizeText } from '../http/raw-upload';
 import type { Logger } from '../log';
 import { requireParticipant } from './access';
 import { AttachmentFiles, previewOf } from './attachment-files';
@@ -41,55 +42,6 @@ export interface UploadDeps {
   log: Logger;
 }
 
-function refuse(req: Request, res: Response, status: number, code: string, message: string) {
-  if (res.headersSent) return;
-  res.setHeader('Connection', 'close');
-  res.status(status).json({ error: { code, message } });
-  res.on('finish', () => {
-    if (req.complete) return;
-    req.unpipe();
-    setTimeout(() => req.socket.destroy(), 500).unref();
-  });
-}
-
-/** Reads the body up to `max` bytes, or says why it could not (too big, too slow, gone). */
-function readCapped(
-  req: Request,
-  max: number,
-  timeoutMs: number,
-): Promise<Buffer | 'too_large' | 'timeout' | 'aborted'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (v: Buffer | 'too_large' | 'timeout' | 'aborted') => {
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('aborted', onAborted);
-      req.off('error', onAborted);
-      if (typeof v === 'string') req.pause();
-      resolve(v);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) return done('too_large');
-      chunks.push(chunk);
-    };
-    const onEnd = () => done(Buffer.concat(chunks, size));
-    const onAborted = () => done('aborted');
-    const timer = setTimeout(() => done('timeout'), timeoutMs);
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('aborted', onAborted);
-    req.on('error', onAborted);
-  });
-}
-
-const capText = (bytes: number) =>
-  bytes >= 1024 * 1024
-    ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
-    : `${Math.floor(bytes / 1024)} KB`;
-
 export function attachmentUploadRoute(deps: UploadDeps): Router {
   const { knex, files, log } = deps;
   const router = Router();
@@ -97,22 +49,28 @@ export function attachmentUploadRoute(deps: UploadDeps): Router {
 
   const handler: RequestHandler = (req, res) => {
     const max = deps.maxBytes();
-    const tooBig = `An attachment may be at most ${capText(max)}.`;
+    const tooBig = `An attachment may be at most ${sizeText(max)}.`;
     if (inFlight >= deps.maxInFlight)
-      return refuse(req, res, 503, 'unavailable', 'Too many uploads at once; try again shortly.');
+      return refuseUpload(
+        req,
+        res,
+        503,
+        'unavailable',
+        'Too many uploads at once; try again shortly.',
+      );
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > max)
-      return refuse(req, res, 413, 'too_large', tooBig);
+      return refuseUpload(req, res, 413, 'too_large', tooBig);
     const headers = AttachmentUploadHeaders.safeParse(req.headers);
     if (!headers.success)
-      return refuse(req, res, 400, 'bad_request', headers.error.issues[0]!.message);
+      return refuseUpload(req, res, 400, 'bad_request', headers.error.issues[0]!.message);
     const conversationId = String(req.params.id);
     const { 'x-filename': fileName, 'x-client-id': clientId } = headers.data;
     inFlight++;
     const work = async () => {
       const session = await verifySession(knex, bearerToken(req));
       if (!session)
-        return refuse(
+        return refuseUpload(
           req,
           res,
           401,
@@ -124,7 +82,7 @@ export function attachmentUploadRoute(deps: UploadDeps): Router {
       const earlier = await attachmentByClientId(knex, user.id, clientId);
       if (earlier) {
         if (earlier.conversation_id !== conversationId)
-          return refuse(
+          return refuseUpload(
             req,
             res,
             409,
@@ -133,22 +91,23 @@ export function attachmentUploadRoute(deps: UploadDeps): Router {
           );
         // A retry: the stored one. The body is read (and dropped) first, so the sender —
         // still sending it — gets a clean answer rather than a cut connection.
-        const drained = await readCapped(req, max, deps.bodyTimeoutMs);
-        if (drained === 'too_large') return refuse(req, res, 413, 'too_large', tooBig);
+        const drained = await readCappedBody(req, max, deps.bodyTimeoutMs);
+        if (drained === 'too_large') return refuseUpload(req, res, 413, 'too_large', tooBig);
         if (drained === 'timeout')
-          return refuse(req, res, 408, 'bad_request', 'The file took too long to arrive.');
+          return refuseUpload(req, res, 408, 'bad_request', 'The file took too long to arrive.');
         if (drained === 'aborted') return;
         return res.status(200).json(answer(earlier));
       }
-      const body = await readCapped(req, max, deps.bodyTimeoutMs);
-      if (body === 'too_large') return refuse(req, res, 413, 'too_large', tooBig);
+      const body = await readCappedBody(req, max, deps.bodyTimeoutMs);
+      if (body === 'too_large') return refuseUpload(req, res, 413, 'too_large', tooBig);
       if (body === 'timeout')
-        return refuse(req, res, 408, 'bad_request', 'The file took too long to arrive.');
+        return refuseUpload(req, res, 408, 'bad_request', 'The file took too long to arrive.');
       if (body === 'aborted') return;
-      if (body.length === 0) return refuse(req, res, 400, 'bad_request', 'The file is empty.');
+      if (body.length === 0)
+        return refuseUpload(req, res, 400, 'bad_request', 'The file is empty.');
       const mime = attachmentMimeOf(body, fileName);
       if (!mime)
-        return refuse(
+        return refuseUpload(
           req,
           res,
           415,
@@ -159,7 +118,7 @@ export function attachmentUploadRoute(deps: UploadDeps): Router {
       try {
         preview = await previewOf(body, mime);
       } catch (err) {
-        return refuse(
+        return refuseUpload(
           req,
           res,
           400,
@@ -204,9 +163,9 @@ export function attachmentUploadRoute(deps: UploadDeps): Router {
     work()
       .catch((err: unknown) => {
         if (err instanceof AppError)
-          return refuse(req, res, httpStatusOf[err.code], err.code, err.message);
+          return refuseUpload(req, res, httpStatusOf[err.code], err.code, err.message);
         log.error({ err, conversationId }, 'attachment upload failed');
-        refuse(req, res, 500, 'internal', 'The file could not be stored.');
+        refuseUpload(req, res, 500, 'internal', 'The file could not be stored.');
       })
       .finally(() => inFlight--);
   };

@@ -16,6 +16,7 @@ import {
   ScreenshotUploadHeaders,
   type ScreenshotUploadResponse,
 } from '../../../protocol';
+import { readCappedBody, refuseUpload, sizeText } from '../http/raw-upload';
 import type { Logger } from '../log';
 
 export interface UploadedImage {
@@ -45,19 +46,11 @@ export class UploadRefused extends Error {
   }
 }
 
-/** Answers and ends the connection, so an unread body never holds it (or us) up. */
+/** The shared refusal, with the Basic challenge a 401 owes a device. */
 function refuse(req: Request, res: Response, status: number, code: string, message: string) {
-  if (res.headersSent) return;
-  res.setHeader('Connection', 'close');
-  if (status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="marquee-device"');
-  res.status(status).json({ error: { code, message } });
-  // End our side once the answer is out; a peer still sending gets a reset a moment later
-  // rather than being read to the end.
-  res.on('finish', () => {
-    if (req.complete) return;
-    req.unpipe();
-    setTimeout(() => req.socket.destroy(), 500).unref();
-  });
+  if (status === 401 && !res.headersSent)
+    res.setHeader('WWW-Authenticate', 'Basic realm="marquee-device"');
+  refuseUpload(req, res, status, code, message);
 }
 
 function basicCredentials(req: Request): { username: string; password: string } | null {
@@ -69,43 +62,10 @@ function basicCredentials(req: Request): { username: string; password: string } 
   return { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
-/** Reads the body up to `max` bytes, or says why it could not (too big, too slow, gone). */
-function readCapped(
-  req: Request,
-  max: number,
-  timeoutMs: number,
-): Promise<Buffer | 'too_large' | 'timeout' | 'aborted'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (v: Buffer | 'too_large' | 'timeout' | 'aborted') => {
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('aborted', onAborted);
-      req.off('error', onAborted);
-      if (typeof v === 'string') req.pause();
-      resolve(v);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) return done('too_large');
-      chunks.push(chunk);
-    };
-    const onEnd = () => done(Buffer.concat(chunks, size));
-    const onAborted = () => done('aborted');
-    const timer = setTimeout(() => done('timeout'), timeoutMs);
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('aborted', onAborted);
-    req.on('error', onAborted);
-  });
-}
-
 export function screenshotUploadRoute(deps: UploadRouteDeps): Router {
   const router = Router();
   let inFlight = 0;
-  const capText = `${Math.floor(deps.maxBytes / 1024)} KB`;
+  const capText = sizeText(deps.maxBytes);
 
   const handler: RequestHandler = (req, res) => {
     if (inFlight >= deps.maxInFlight)
@@ -138,7 +98,7 @@ export function screenshotUploadRoute(deps: UploadRouteDeps): Router {
     const work = async () => {
       if (!(await deps.verifyDevice(screenId, creds.password)))
         return refuse(req, res, 401, 'unauthorized', 'The device credentials are not valid.');
-      const body = await readCapped(req, deps.maxBytes, deps.bodyTimeoutMs);
+      const body = await readCappedBody(req, deps.maxBytes, deps.bodyTimeoutMs);
       if (body === 'too_large')
         return refuse(req, res, 413, 'too_large', `A screenshot may be at most ${capText}.`);
       if (body === 'timeout')
