@@ -153,17 +153,24 @@ function SavedViews({ prefs }: { prefs: FleetPrefs }) {
   );
 }
 
-export function FleetToolbar({ tags, shown }: { tags: string[]; shown: number }) {
+/** Search, state and tag: the fleet's filters, on the wall and on the map (one store). */
+export function FleetFilterFields({
+  tags,
+  testIdPrefix,
+}: {
+  tags: string[];
+  testIdPrefix: string;
+}) {
   const prefs = useSelector(fleetPrefs, (p) => p);
   return (
-    <div className="toolbar" role="search">
+    <>
       <label className="search-box">
         <Icon name="search" size={16} />
         <span className="sr-only">Search screens</span>
         <input
           type="search"
           placeholder="Search name, id, address"
-          data-testid="fleet-search"
+          data-testid={`${testIdPrefix}-search`}
           data-shortcut="search"
           value={prefs.search}
           onChange={(e) => setFleetPrefs({ search: e.target.value })}
@@ -172,7 +179,7 @@ export function FleetToolbar({ tags, shown }: { tags: string[]; shown: number })
       <label className="select-field">
         <span>State</span>
         <select
-          data-testid="fleet-filter-state"
+          data-testid={`${testIdPrefix}-filter-state`}
           value={prefs.state}
           onChange={(e) => setFleetPrefs({ state: e.target.value as ScreenStatus | 'all' })}
         >
@@ -187,7 +194,7 @@ export function FleetToolbar({ tags, shown }: { tags: string[]; shown: number })
       <label className="select-field">
         <span>Tag</span>
         <select
-          data-testid="fleet-filter-tag"
+          data-testid={`${testIdPrefix}-filter-tag`}
           value={prefs.tag}
           onChange={(e) => setFleetPrefs({ tag: e.target.value })}
         >
@@ -200,6 +207,15 @@ export function FleetToolbar({ tags, shown }: { tags: string[]; shown: number })
           {prefs.tag && !tags.includes(prefs.tag) && <option value={prefs.tag}>{prefs.tag}</option>}
         </select>
       </label>
+    </>
+  );
+}
+
+export function FleetToolbar({ tags, shown }: { tags: string[]; shown: number }) {
+  const prefs = useSelector(fleetPrefs, (p) => p);
+  return (
+    <div className="toolbar" role="search">
+      <FleetFilterFields tags={tags} testIdPrefix="fleet" />
       <label className="select-field">
         <span>Sort</span>
         <select

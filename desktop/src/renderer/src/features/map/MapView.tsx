@@ -3,14 +3,12 @@
  * a click opens the screen. The filters are the fleet wall's own (state cards, search, tag).
  */
 import { useDeferredValue, useMemo, useState } from 'react';
-import type { ScreenStatus } from '../../../../../../protocol';
 import { useSelector, useThrottledSelector } from '../../state/create-store';
 import { consoleStore } from '../../state/store';
 import { fleetPrefs, setFleetPrefs } from '../../state/fleet-prefs';
 import { href } from '../../state/router';
 import { allTags } from '../../views/fleet-order';
-import { Icon } from '../../components/Icon';
-import { FleetCounts, STATES } from '../fleet-wall/FleetToolbar';
+import { FleetCounts, FleetFilterFields } from '../fleet-wall/FleetToolbar';
 import { FleetMap } from './FleetMap';
 import { mapFilter, unlocatedScreens } from './map-filters';
 import './map.css';
@@ -22,49 +20,7 @@ function MapFilters({ tags, shown }: { tags: string[]; shown: number | null }) {
   const prefs = useSelector(fleetPrefs, (p) => p);
   return (
     <div className="toolbar" role="search">
-      <label className="search-box">
-        <Icon name="search" size={16} />
-        <span className="sr-only">Search screens</span>
-        <input
-          type="search"
-          placeholder="Search name, id, address"
-          data-testid="map-search"
-          data-shortcut="search"
-          value={prefs.search}
-          onChange={(e) => setFleetPrefs({ search: e.target.value })}
-        />
-      </label>
-      <label className="select-field">
-        <span>State</span>
-        <select
-          data-testid="map-filter-state"
-          value={prefs.state}
-          onChange={(e) => setFleetPrefs({ state: e.target.value as ScreenStatus | 'all' })}
-        >
-          <option value="all">All</option>
-          {STATES.map((s) => (
-            <option key={s} value={s}>
-              {s[0]!.toUpperCase() + s.slice(1)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="select-field">
-        <span>Tag</span>
-        <select
-          data-testid="map-filter-tag"
-          value={prefs.tag}
-          onChange={(e) => setFleetPrefs({ tag: e.target.value })}
-        >
-          <option value="">Any</option>
-          {tags.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-          {prefs.tag && !tags.includes(prefs.tag) && <option value={prefs.tag}>{prefs.tag}</option>}
-        </select>
-      </label>
+      <FleetFilterFields tags={tags} testIdPrefix="map" />
       <label className="check">
         <input
           type="checkbox"
