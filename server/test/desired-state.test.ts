@@ -109,8 +109,8 @@ describe.each(testDatabases())('desired state (%s)', (dbKind) => {
     const version = res.body.effective!.version;
     await waitFor(async () => (await agent.display()).brightness === 35, 5000, 'display at 35');
     // The agent reports the version it applies; the server sees no drift.
-    // Both in one report: a telemetry message may carry the new version with a display reading
-    // sampled just before the panel was set (seen once in CI); the next one has both.
+    // Both in one report: the agent reports a version once its application has finished
+    // (desired-keeper.ts), so the report that names it also reads the panel as set.
     await waitFor(
       () => {
         const t = server.fleet.state.get('ds-a')?.telemetry;

@@ -39,6 +39,12 @@ export class DesiredKeeper {
   /** What was last applied; the schedule check compares against it. */
   private applied: Target | null = null;
   private error: string | null = null;
+  /**
+   * The version whose application has finished: what telemetry reports. Not the version
+   * received, or a report sampled mid-application would pair the new version with the old
+   * display reading.
+   */
+  private appliedVersion: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -99,7 +105,9 @@ export class DesiredKeeper {
   }
 
   report(): DesiredReport | null {
-    return this.state ? { version: this.state.version, error: this.error } : null;
+    return this.appliedVersion === null
+      ? null
+      : { version: this.appliedVersion, error: this.error };
   }
 
   /** Resolves once the applications in progress are done (tests, clean stop). */
@@ -125,18 +133,25 @@ export class DesiredKeeper {
   private apply(reason: string, force: boolean): void {
     const target = this.targetNow();
     if (!target || this.stopped) return;
+    const version = this.state!.version;
     const previous = this.applied;
     const changes: DisplayChange[] = [];
     if (target.brightness !== null && (force || target.brightness !== previous?.brightness))
       changes.push({ brightness: target.brightness });
     if (target.power !== null && (force || target.power !== previous?.power))
       changes.push({ power: target.power });
-    if (changes.length === 0) return;
+    if (changes.length === 0) {
+      // Nothing to set: this version is in effect once what is queued before it is.
+      this.chain = this.chain.then(() => {
+        this.appliedVersion = version;
+      });
+      return;
+    }
     this.applied = target;
-    this.chain = this.chain.then(() => this.run(reason, changes));
+    this.chain = this.chain.then(() => this.run(reason, changes, version));
   }
 
-  private async run(reason: string, changes: DisplayChange[]): Promise<void> {
+  private async run(reason: string, changes: DisplayChange[], version: number): Promise<void> {
     const failures: string[] = [];
     for (const change of changes) {
       if (this.stopped) return;
@@ -157,6 +172,7 @@ export class DesiredKeeper {
       // Try again at the next check instead of giving up until something else changes.
       this.applied = null;
     }
+    this.appliedVersion = version;
     this.deps.onApplied();
   }
 }
