@@ -20,6 +20,7 @@ import { buildRenderer } from '../../desktop/src/host/build-renderer';
 import { startConsoleHost, type ConsoleHost } from '../../desktop/src/host/console-host';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { api, login, startTestServer, waitFor, type TestServer } from '../helpers/server';
+import { signInThroughForm } from '../helpers/console-sign-in';
 
 const OPERATOR = { email: 'olga@ops.test', password: 'olga-operator-12', name: 'Olga Ops' };
 const ADVERTISER = { email: 'ben@beta.test', password: 'ben-advertiser-1', name: 'Ben Beta' };
@@ -128,16 +129,8 @@ describe('the advertiser console in Chromium', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function signIn(page: Page, host: ConsoleHost, who: { email: string; password: string }) {
-    await page.goto(host.url);
-    await page.getByTestId('signin-server').fill(server.url);
-    await page.getByTestId('signin-email').fill(who.email);
-    await page.getByTestId('signin-password').fill(who.password);
-    await page.getByTestId('signin-submit').click();
-    await expect
-      .poll(() => page.getByTestId('connection-indicator').getAttribute('data-status'), poll)
-      .toBe('live');
-  }
+  const signIn = (page: Page, host: ConsoleHost, who: { email: string; password: string }) =>
+    signInThroughForm(page, host.url, server.url, who);
   const tile = (id: string) => ad.locator(`[data-testid="booked-screen"][data-screen-id="${id}"]`);
 
   it('lands the advertiser on their booked screens, live, with their creative named', async () => {

@@ -16,6 +16,7 @@ import { buildRenderer } from '../../desktop/src/host/build-renderer';
 import { startConsoleHost, type ConsoleHost } from '../../desktop/src/host/console-host';
 import { launchBrowser } from '../helpers/browser';
 import { api, login, startTestServer, type TestServer } from '../helpers/server';
+import { signInThroughForm } from '../helpers/console-sign-in';
 
 const OPERATOR = { email: 'olga@ops.test', password: 'olga-operator-1', name: 'Olga Operator' };
 const ADVERTISER = { email: 'ava@ads.test', password: 'ava-advertiser-1', name: 'Ava Ads' };
@@ -37,16 +38,8 @@ describe('files in chat, about a screen (Chromium)', () => {
   let ad: Page;
   let conv: Conversation;
 
-  async function signIn(page: Page, host: ConsoleHost, email: string, password: string) {
-    await page.goto(host.url);
-    await page.getByTestId('signin-server').fill(server.url);
-    await page.getByTestId('signin-email').fill(email);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-submit').click();
-    await page
-      .locator('[data-testid="connection-indicator"][data-status="live"]')
-      .waitFor({ timeout: 30_000 });
-  }
+  const signIn = (page: Page, host: ConsoleHost, email: string, password: string) =>
+    signInThroughForm(page, host.url, server.url, { email, password });
 
   beforeAll(async () => {
     const rendererDir = await buildRenderer(path.join(tmp, 'renderer'));

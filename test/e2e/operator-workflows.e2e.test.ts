@@ -23,6 +23,7 @@ import { startAgentProcess, type AgentProcess } from '../helpers/agent-process';
 import { startRecordingAgent, type RecordingAgent } from '../helpers/recording-agents';
 import { launchBrowser } from '../helpers/browser';
 import { ADMIN, api, login, startTestServer, type TestServer } from '../helpers/server';
+import { signInThroughForm } from '../helpers/console-sign-in';
 
 const OPERATOR = { email: 'olga@ops.test', password: 'olga-operator-1', name: 'Olga Operator' };
 const ADVERTISER = { email: 'ada@adverts.test', password: 'ada-advertiser-1', name: 'Ada Ads' };
@@ -42,16 +43,8 @@ describe('operator workflows in Chromium', () => {
   let ad: Page;
   let advertiserId: string;
 
-  async function signIn(page: Page, host: ConsoleHost, email: string, password: string) {
-    await page.goto(host.url);
-    await page.getByTestId('signin-server').fill(server.url);
-    await page.getByTestId('signin-email').fill(email);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-submit').click();
-    await page
-      .locator('[data-testid="connection-indicator"][data-status="live"]')
-      .waitFor({ timeout: 30_000 });
-  }
+  const signIn = (page: Page, host: ConsoleHost, email: string, password: string) =>
+    signInThroughForm(page, host.url, server.url, { email, password });
 
   beforeAll(async () => {
     const rendererDir = await buildRenderer(path.join(tmp, 'renderer'));

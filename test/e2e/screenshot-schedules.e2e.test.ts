@@ -19,6 +19,7 @@ import { parseConfig } from '../../device-agent/src/config';
 import { createLogger } from '../../device-agent/src/log';
 import { launchBrowser } from '../helpers/browser';
 import { ADMIN, api, login, startTestServer, type TestServer } from '../helpers/server';
+import { signInThroughForm } from '../helpers/console-sign-in';
 
 const OPERATOR = { email: 'oli@ops.test', password: 'oli-operator-1', name: 'Oli Operator' };
 const TAGGED = 'quay-1';
@@ -34,16 +35,8 @@ describe('screenshot schedules in the console (Chromium)', () => {
   let admin: Page;
   let operator: Page;
 
-  async function signIn(page: Page, host: ConsoleHost, email: string, password: string) {
-    await page.goto(host.url);
-    await page.getByTestId('signin-server').fill(server.url);
-    await page.getByTestId('signin-email').fill(email);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-submit').click();
-    await page
-      .locator('[data-testid="connection-indicator"][data-status="live"]')
-      .waitFor({ timeout: 30_000 });
-  }
+  const signIn = (page: Page, host: ConsoleHost, email: string, password: string) =>
+    signInThroughForm(page, host.url, server.url, { email, password });
 
   const shotsOf = async (screenId: string) =>
     (

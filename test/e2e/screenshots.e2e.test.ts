@@ -19,6 +19,7 @@ import { parseConfig } from '../../device-agent/src/config';
 import { createLogger } from '../../device-agent/src/log';
 import { launchBrowser } from '../helpers/browser';
 import { api, login, startTestServer, type TestServer } from '../helpers/server';
+import { signInThroughForm } from '../helpers/console-sign-in';
 
 const OPERATOR = { email: 'sam@ops.test', password: 'sam-operator-1', name: 'Sam Operator' };
 const ADVERTISER = { email: 'ava@ads.test', password: 'ava-advertiser-1', name: 'Ava Ads' };
@@ -33,16 +34,8 @@ describe('screenshots in the console (Chromium)', () => {
   let op: Page;
   let ad: Page;
 
-  async function signIn(page: Page, host: ConsoleHost, email: string, password: string) {
-    await page.goto(host.url);
-    await page.getByTestId('signin-server').fill(server.url);
-    await page.getByTestId('signin-email').fill(email);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-submit').click();
-    await page
-      .locator('[data-testid="connection-indicator"][data-status="live"]')
-      .waitFor({ timeout: 30_000 });
-  }
+  const signIn = (page: Page, host: ConsoleHost, email: string, password: string) =>
+    signInThroughForm(page, host.url, server.url, { email, password });
 
   beforeAll(async () => {
     const rendererDir = await buildRenderer(path.join(tmp, 'renderer'));
