@@ -11,13 +11,10 @@
  *    a sample of raw rows for the first/last probes, and outages on 100 screens. Times the
  *    report the route computes. Prints figures; asserts no timing.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import type { Knex } from 'knex';
 import type { Booking, Campaign } from '../protocol';
 import { openDatabase } from '../server/src/db/connect';
+import { onEachDatabase } from './lib/each-database';
 import { migrateToLatest } from '../server/src/db/migrations';
 import { EventStore } from '../server/src/fleet/event-store';
 import { createLogger } from '../server/src/log';
@@ -204,25 +201,4 @@ async function measure(label: string, url: string) {
   }
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-pop-bench-'));
-await measure('sqlite', `sqlite:${path.join(dir, 'bench.db')}`);
-fs.rmSync(dir, { recursive: true, force: true });
-const pgArg = process.argv.indexOf('--pg-url');
-const pgUrl = pgArg > 0 ? process.argv[pgArg + 1]! : 'postgres://postgres@127.0.0.1:5432/postgres';
-const admin = new pg.Client({ connectionString: pgUrl });
-try {
-  await admin.connect();
-} catch (err) {
-  console.log(`postgres: skipped, ${pgUrl} does not answer (${(err as Error).message})`);
-  process.exit(0);
-}
-const name = `marquee_pop_bench_${Date.now().toString(36)}`;
-await admin.query(`CREATE DATABASE ${name}`);
-try {
-  const u = new URL(pgUrl);
-  u.pathname = `/${name}`;
-  await measure('postgres', u.toString());
-} finally {
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
-}
+await onEachDatabase('pop', measure);

@@ -5,11 +5,8 @@
  * older rows for 100 of them so the index probes have history to skip), then times the report
  * the route computes, JSON as sent. Prints one line per engine; asserts no timing.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { openDatabase } from '../server/src/db/connect';
+import { onEachDatabase } from './lib/each-database';
 import { migrateToLatest } from '../server/src/db/migrations';
 import { buildUptimeReport } from '../server/src/reports/uptime-report';
 
@@ -71,25 +68,4 @@ async function measure(label: string, url: string) {
   }
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-uptime-bench-'));
-await measure('sqlite', `sqlite:${path.join(dir, 'bench.db')}`);
-fs.rmSync(dir, { recursive: true, force: true });
-const pgArg = process.argv.indexOf('--pg-url');
-const pgUrl = pgArg > 0 ? process.argv[pgArg + 1]! : 'postgres://postgres@127.0.0.1:5432/postgres';
-const admin = new pg.Client({ connectionString: pgUrl });
-try {
-  await admin.connect();
-} catch (err) {
-  console.log(`postgres: skipped, ${pgUrl} does not answer (${(err as Error).message})`);
-  process.exit(0);
-}
-const name = `marquee_uptime_bench_${Date.now().toString(36)}`;
-await admin.query(`CREATE DATABASE ${name}`);
-try {
-  const u = new URL(pgUrl);
-  u.pathname = `/${name}`;
-  await measure('postgres', u.toString());
-} finally {
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
-}
+await onEachDatabase('uptime', measure);
